@@ -1,0 +1,42 @@
+// The one place that decides whether a key may be used cryptographically (Encrypt, Decrypt,
+// Sign, GenerateMac, …). The service asks it before any crypto runs and appends its KeyUsed
+// event, with the key stream's expected revision, before the result leaves (DESIGN.md,
+// "Fail closed"): a concurrent DisableKey makes the append fail instead of racing the use.
+import { kmsError } from '../errors.js';
+import type { UseKey } from './commands.js';
+import type { KeyEvent, KeyUsed } from './events.js';
+import { requireEnabled, requireLive } from './guards.js';
+import { keyUsageFor } from './keySpecs.js';
+import { findMaterial } from './queries.js';
+import { currentMaterial, type Key } from './state.js';
+
+/**
+ * AWS's message for a failed decryption is empty, and every decryption failure must look
+ * alike (no oracle): this is the sentence src/crypto uses for all of them, so an unknown
+ * material id is indistinguishable from a bad tag. A test pins the two together.
+ */
+export const INVALID_CIPHERTEXT_MESSAGE = 'The ciphertext is invalid';
+
+export const useKey = (command: UseKey, state: Key): KeyEvent[] => {
+  const key = requireEnabled(requireLive(command.keyArn, state));
+  const required = command.requireKeyUsage ?? keyUsageFor(command.operation);
+  if (key.keyUsage !== required) {
+    throw kmsError(
+      'InvalidKeyUsageException',
+      `${key.keyArn} key usage is ${key.keyUsage} which is not valid for ${command.operation}.`,
+    );
+  }
+  if (command.keyMaterialId !== undefined && findMaterial(key, command.keyMaterialId) === undefined) {
+    throw kmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
+  }
+  // Optional members are left out rather than set to undefined: event data is plain JSON.
+  const data: KeyUsed['data'] = {
+    at: command.now,
+    operation: command.operation,
+    requestId: command.requestId,
+    keyMaterialId: command.keyMaterialId ?? currentMaterial(key).keyMaterialId,
+    ...(command.algorithm === undefined ? {} : { algorithm: command.algorithm }),
+    ...(command.encryptionContextDigest === undefined ? {} : { encryptionContextDigest: command.encryptionContextDigest }),
+  };
+  return [{ type: 'KeyUsed', data }];
+};
