@@ -1,0 +1,180 @@
+// The AWS JSON 1.1 request listener (DESIGN.md, "The API surface"; reference/aws-kms-api.md §4).
+// Every answer is AWS-shaped JSON with an `x-amzn-RequestId`. The order of checks:
+//   1. body read under the limit (Content-Length refused up front, chunked counted)
+//   2. POST / only, exactly one `X-Amz-Target: TrentService.<Operation>` naming a known one
+//   3. Content-Type application/x-amz-json-1.1 (or application/json)
+//   4. SigV4 over the exact bytes read (the body hash is part of the signature)
+//   5. strict JSON, then the operation's member schema
+//   6. api.execute
+// Nothing reaches the api for a request rejected in 1–5; `onRejected` hears about each of
+// those, and is the only thing that does.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { KmsApi, OperationName, RequestContext } from '../service/shapes.js';
+import { readBody } from './bodyReader.js';
+import { decodeInput, isOperationName } from './operations.js';
+import type { Authenticate, VerifiedIdentity } from './sigv4.js';
+import { headersFromRaw } from './sigv4Canonical.js';
+import { encodeOutput } from './validation/encodeOutput.js';
+import { parseStrictJson } from './validation/strictJson.js';
+import { AMZ_JSON, type WireError, errorBody, internalError, toWireError, wireError } from './wireError.js';
+
+/** A request refused before it reached the service: what the audit stream records. */
+export interface RejectedRequest {
+  readonly requestId: string;
+  readonly at: Date;
+  readonly stage: 'transport' | 'authentication' | 'validation';
+  /** The `__type` answered. */
+  readonly errorCode: string;
+  readonly operation?: OperationName;
+  readonly principalArn?: string;
+  readonly accessKeyId?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
+
+export interface KmsServerLogger {
+  error(message: string, details: Readonly<Record<string, unknown>>): void;
+}
+
+export interface KmsHttpHandlerOptions {
+  readonly api: KmsApi;
+  readonly authenticate: Authenticate;
+  /** Default DEFAULT_MAX_BODY_BYTES. */
+  readonly maxBodyBytes?: number;
+  readonly onRejected?: (record: RejectedRequest) => void;
+  /** Hears about bugs (non-KmsError throws). Request bodies are never passed to it. */
+  readonly logger?: KmsServerLogger;
+}
+
+/**
+ * 256 KiB. AWS documents no request size limit for KMS; the largest legitimate request is a
+ * CreateKey/PutKeyPolicy whose Policy is at the model's 131,072-character maximum (the
+ * service quota is 32 KB) plus an 8,192-character Description, well under this.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
+
+const TARGET = /^TrentService\.([A-Za-z]+)$/;
+const JSON_MEDIA_TYPES = new Set([AMZ_JSON, 'application/json']);
+
+export const defaultLogger: KmsServerLogger = {
+  error: (message, details) => console.error(`[keyledger] ${message}`, details),
+};
+
+const sendWireError = (res: ServerResponse, error: WireError, requestId: string, close = false): void => {
+  if (res.headersSent || res.destroyed) return;
+  const body = errorBody(error);
+  res.writeHead(error.status, {
+    'Content-Type': AMZ_JSON,
+    'Content-Length': Buffer.byteLength(body),
+    'x-amzn-RequestId': requestId,
+    'x-amzn-ErrorType': error.type,
+    ...(close ? { Connection: 'close' } : {}),
+  });
+  res.end(body);
+};
+
+const sendJson = (res: ServerResponse, body: string, requestId: string): void => {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { 'Content-Type': AMZ_JSON, 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': requestId });
+  res.end(body);
+};
+
+export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestListener => {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = options.logger ?? defaultLogger;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    const headers = headersFromRaw(req.rawHeaders);
+    const userAgent = headers.get('user-agent')?.join(', ');
+    const sourceIp = req.socket.remoteAddress;
+    let operation: OperationName | undefined;
+    let identity: VerifiedIdentity | undefined;
+
+    const reject = (stage: RejectedRequest['stage'], error: WireError, close = false): void => {
+      try {
+        options.onRejected?.({
+          requestId,
+          at: new Date(),
+          stage,
+          errorCode: error.type,
+          ...(operation ? { operation } : {}),
+          ...(identity ?? {}),
+          ...(sourceIp ? { sourceIp } : {}),
+          ...(userAgent ? { userAgent } : {}),
+        });
+      } catch (e) {
+        logger.error('onRejected hook threw', { requestId, error: e });
+      }
+      sendWireError(res, error, requestId, close);
+    };
+
+    const read = await readBody(req, maxBodyBytes);
+    if (read.kind === 'aborted') return;
+    if (read.kind === 'too-large') {
+      return reject('transport', wireError('RequestEntityTooLargeException', `Request body must not exceed ${maxBodyBytes} bytes.`), true);
+    }
+
+    if (req.method !== 'POST' || req.url !== '/') {
+      return reject('transport', wireError('UnknownOperationException', 'Requests must be POST / with an X-Amz-Target header.'));
+    }
+    const targets = headers.get('x-amz-target') ?? [];
+    const name = targets.length === 1 ? TARGET.exec(targets[0] ?? '')?.[1] : undefined;
+    if (name === undefined || !isOperationName(name)) {
+      const why = targets.length === 0 ? 'Missing X-Amz-Target header.' : targets.length > 1 ? 'Exactly one X-Amz-Target header is allowed.' : 'Unknown operation.';
+      return reject('transport', wireError('UnknownOperationException', why));
+    }
+    operation = name;
+
+    const contentTypes = headers.get('content-type') ?? [];
+    const mediaType = contentTypes.length === 1 ? (contentTypes[0] ?? '').split(';')[0]?.trim().toLowerCase() : undefined;
+    if (mediaType === undefined || !JSON_MEDIA_TYPES.has(mediaType)) {
+      return reject('transport', wireError('SerializationException', `Content-Type must be ${AMZ_JSON}.`));
+    }
+
+    const [path = '', query = ''] = splitUrl(req.url);
+    const auth = await options.authenticate({ method: req.method, path, query, headers, body: read.body });
+    if (!auth.ok) return reject('authentication', auth.error);
+    identity = auth.value;
+
+    const json = read.body.length === 0 ? { ok: true as const, value: {} } : parseStrictJson(read.body);
+    if (!json.ok) return reject('validation', json.error);
+    const input = decodeInput(operation, json.value);
+    if (!input.ok) return reject('validation', input.error);
+
+    const context: RequestContext = {
+      requestId,
+      account: identity.account,
+      region: identity.region,
+      principalArn: identity.principalArn,
+      accessKeyId: identity.accessKeyId,
+      ...(sourceIp ? { sourceIp } : {}),
+      ...(userAgent ? { userAgent } : {}),
+    };
+    let body: string;
+    try {
+      body = encodeOutput(await options.api.execute(operation, input.value, context));
+    } catch (e) {
+      const { error, isBug } = toWireError(e);
+      if (isBug || error.status === 500) logger.error('KMS operation failed', { requestId, operation, error: e });
+      return sendWireError(res, error, requestId);
+    }
+    sendJson(res, body, requestId);
+  };
+
+  return (req, res) => {
+    const requestId = randomUUID();
+    handle(req, res, requestId).catch((e: unknown) => {
+      logger.error('KMS request handler failed', { requestId, error: e });
+      if (res.headersSent) res.destroy();
+      else sendWireError(res, internalError(), requestId, true);
+    });
+  };
+};
+
+const splitUrl = (url: string): [string, string] => {
+  const q = url.indexOf('?');
+  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
+};

@@ -1,0 +1,93 @@
+// The SigV4 canonical request (AWS General Reference, "Create a canonical request for
+// Signature Version 4"):
+//
+//   <Method>\n<CanonicalURI>\n<CanonicalQueryString>\n<CanonicalHeaders>\n<SignedHeaders>\n<HashedPayload>
+//
+// Every piece is rebuilt from the request exactly as it arrived, never from what the caller
+// claims: header values come from the raw header list (Node drops duplicates of some headers
+// in `req.headers`; SigV4 joins them with commas), and the payload hash is always computed
+// from the body bytes.
+import { createHash } from 'node:crypto';
+
+/** Lowercased header name → every value in arrival order. */
+export type HeaderValues = ReadonlyMap<string, readonly string[]>;
+
+/** Builds HeaderValues from Node's `rawHeaders` ([name, value, name, value, …]). */
+export const headersFromRaw = (rawHeaders: readonly string[]): HeaderValues => {
+  const headers = new Map<string, string[]>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] ?? '').toLowerCase();
+    const value = rawHeaders[i + 1] ?? '';
+    const values = headers.get(name);
+    if (values) values.push(value);
+    else headers.set(name, [value]);
+  }
+  return headers;
+};
+
+export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+
+/** RFC 3986 encoding as SigV4 wants it: everything but A–Z a–z 0–9 - _ . ~ is %XX (uppercase). */
+export const uriEncode = (s: string): string =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * Every service but S3 normalizes the path and URI-encodes each segment of the path *as sent*
+ * (so an already-encoded path is encoded twice), keeping the slashes.
+ */
+export const canonicalUri = (path: string): string => {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return `/${segments.map(uriEncode).join('/')}${trailing}`;
+};
+
+/** Sorted by encoded name then encoded value; undefined when the query has a malformed escape. */
+export const canonicalQuery = (query: string): string | undefined => {
+  const pairs: [string, string][] = [];
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const [rawName, rawValue] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+    try {
+      pairs.push([uriEncode(decodeURIComponent(rawName)), uriEncode(decodeURIComponent(rawValue))]);
+    } catch {
+      return undefined;
+    }
+  }
+  pairs.sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  return pairs.map(([n, v]) => `${n}=${v}`).join('&');
+};
+
+/** Trimmed, runs of whitespace collapsed to one space, several values joined with commas. */
+export const canonicalHeaderValue = (values: readonly string[]): string =>
+  values.map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
+
+export interface CanonicalInput {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly headers: HeaderValues;
+  readonly signedHeaders: readonly string[];
+  readonly payloadHash: string;
+}
+
+/** The canonical request, or undefined when a signed header is absent or the query is malformed. */
+export const canonicalRequest = (input: CanonicalInput): string | undefined => {
+  const query = canonicalQuery(input.query);
+  if (query === undefined) return undefined;
+  const lines: string[] = [];
+  for (const name of input.signedHeaders) {
+    const values = input.headers.get(name);
+    if (values === undefined) return undefined;
+    lines.push(`${name}:${canonicalHeaderValue(values)}\n`);
+  }
+  return [input.method, canonicalUri(input.path), query, lines.join(''), input.signedHeaders.join(';'), input.payloadHash].join('\n');
+};
+
+export const stringToSign = (amzDate: string, scope: string, canonical: string): string =>
+  ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
