@@ -1,0 +1,152 @@
+// The EventStore port (DESIGN.md, "The EventStore port"). Modeled on KurrentDB/EventStoreDB
+// semantics so that every adapter — memory, SQLite, PostgreSQL, KurrentDB — can honour it.
+// The store knows events only as JSON: it never imports domain types.
+import type { Observable } from 'rxjs';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+/** An event as the writer hands it over. `id` is a UUID; appends are idempotent by it. */
+export interface NewEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+/** An event as read back. `revision` counts from 0 within its stream; `position` is global,
+ *  strictly increasing in commit order, and may have gaps. */
+export interface RecordedEvent extends NewEvent {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+/**
+ * What the writer believes about the stream before this append:
+ * - 'any': no check;
+ * - 'no_stream': the stream must not exist yet (how alias uniqueness is enforced);
+ * - 'stream_exists': the stream must have at least one event;
+ * - a number: the revision of the stream's last event must be exactly this.
+ */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface AppendResult {
+  /** Revision of the last event written (or already present, for an idempotent retry). */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last event written. */
+  readonly position: number;
+  /** The events as stored, in order (with revision and position). */
+  readonly events: readonly RecordedEvent[];
+}
+
+/** Raised when the expected revision does not match. `actual` is 'no_stream' when absent. */
+export class WrongExpectedVersionError extends Error {
+  override readonly name = 'WrongExpectedVersionError';
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    readonly actual: number | 'no_stream',
+  ) {
+    super(`Append to '${stream}' expected ${String(expected)}, but the stream is at ${String(actual)}`);
+  }
+}
+
+/**
+ * The event ids of an append are already stored, but not as a retry of this same append would
+ * have left them (some stored and some new, in another stream or order, or under an
+ * expectation the original write could not have met). A kind of version conflict, so
+ * `isWrongExpectedVersion` holds for it too.
+ */
+export class EventIdConflictError extends WrongExpectedVersionError {
+  constructor(
+    stream: string,
+    expected: ExpectedRevision,
+    actual: number | 'no_stream',
+    readonly eventIds: readonly string[],
+  ) {
+    super(stream, expected, actual);
+    this.message =
+      `Append to '${stream}' reuses event ids that are already stored otherwise ` +
+      `(${eventIds.join(', ')}); appends are idempotent only for an exact retry`;
+  }
+}
+
+/**
+ * The store is closed or failed; the append (or vault change) was not acknowledged. When the
+ * store was already closed nothing was written; when it failed during a commit (I/O error,
+ * crash of the writer) the outcome is unknown, so retry with the same event ids — appends are
+ * idempotent by id.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+}
+
+/** `put` found a different wrapped key under the id. The vault never replaces a KEK silently:
+ *  that would make every key material wrapped under the old one unreadable. */
+export class VaultConflictError extends Error {
+  override readonly name = 'VaultConflictError';
+  constructor(readonly id: string) {
+    super(`The key vault already holds a different entry for '${id}'`);
+  }
+}
+
+export const isWrongExpectedVersion = (e: unknown): e is WrongExpectedVersionError =>
+  e instanceof WrongExpectedVersionError;
+
+export interface ReadStreamOptions {
+  /** Revision to start from (inclusive). Forwards default 0; backwards default: the end. */
+  readonly from?: number;
+  readonly direction?: 'forwards' | 'backwards';
+  readonly limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Global position to start after (exclusive); default: the beginning. */
+  readonly after?: number;
+  readonly limit?: number;
+}
+
+export interface EventStore {
+  /**
+   * Atomic per call: all events are written, or none. Durable when the promise resolves.
+   * A retry (all ids already stored there, as this append would have stored them) succeeds
+   * with the stored events; other reuse of stored ids is an EventIdConflictError. With no
+   * events it only checks the expectation (nextExpectedRevision -1 and position 0 for an
+   * absent stream). Data and metadata must be plain JSON (no undefined, NaN, Date, class
+   * instances, cycles: a TypeError otherwise); -0 reads back as 0.
+   */
+  append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Events of one stream; empty when the stream does not exist. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  /** All events in global position order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /** Catch-up from `after` (exclusive; default the beginning), then live, in position order. */
+  subscribeAll(after?: number): Observable<RecordedEvent>;
+  /** Position of the last committed event, or 0 when empty. */
+  headPosition(): Promise<number>;
+  /** Finishes in-flight appends, then releases resources. Further calls fail. */
+  close(): Promise<void>;
+}
+
+/**
+ * The key vault: the one mutable thing beside the log. It holds each KMS key's KEK, wrapped
+ * under the root key, so that destroying the entry makes the key's material (which lives in
+ * the immutable log) unreadable for ever — crypto-shredding.
+ */
+export interface KeyVault {
+  /** Stores the entry; a no-op when the same bytes are already there, VaultConflictError when
+   *  different ones are. */
+  put(id: string, wrapped: Uint8Array): Promise<void>;
+  get(id: string): Promise<Uint8Array | undefined>;
+  /** Overwrites and removes the entry; a later get returns undefined. Idempotent. */
+  destroy(id: string): Promise<void>;
+}
+
+/** What an adapter's factory hands back: the log, the vault beside it, and one close for both. */
+export interface OpenedStore {
+  readonly store: EventStore;
+  readonly vault: KeyVault;
+  /** Closes the store and the vault; `store.close()` does the same. */
+  close(): Promise<void>;
+}

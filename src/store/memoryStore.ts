@@ -1,0 +1,210 @@
+// The in-memory adapter, for unit tests. It keeps the SQLite adapter's semantics to the letter:
+// the same argument checks, the same `decideAppend`, events stored as JSON text (so what reads
+// back is exactly what the durable store would return), dense positions from 1, and the same
+// catch-up-then-live subscription. Appends are applied in call order, synchronously, so
+// concurrent appends behave as the SQLite writer's arrival order does.
+import {
+  StoreUnavailableError,
+  VaultConflictError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type KeyVault,
+  type NewEvent,
+  type OpenedStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from './eventStore.js';
+import {
+  checkAfter,
+  checkReadAll,
+  checkReadStream,
+  checkStream,
+  decideAppend,
+  encodeAppend,
+  type StoredRef,
+} from './appendRules.js';
+import { decodeJsonObject } from './json.js';
+import { checkVaultId, checkWrapped, sameBytes } from './vaultRules.js';
+import { catchUpThenLive, LiveFeed } from './subscription.js';
+import type { Observable } from 'rxjs';
+
+interface Row {
+  readonly stream: string;
+  readonly revision: number;
+  readonly id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+}
+
+const pageSize = 1000;
+
+export class MemoryEventStore implements EventStore {
+  /** rows[p - 1] is the event at position p. */
+  private readonly rows: Row[] = [];
+  /** Positions of each stream's events, by revision. */
+  private readonly streams = new Map<string, number[]>();
+  private readonly byId = new Map<string, number>();
+  private readonly feed = new LiveFeed();
+  private outage = false;
+  private closed = false;
+
+  /** `onClose` lets the vault opened beside this store close with it, as on SQLite. */
+  constructor(private readonly onClose: () => void = () => undefined) {}
+
+  /** Makes every later append fail with StoreUnavailableError until called with false —
+   *  for testing that callers fail closed. */
+  simulateOutage(on: boolean): void {
+    this.outage = on;
+  }
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const request = encodeAppend(stream, events, expected);
+    if (this.closed) throw new StoreUnavailableError('the event store is closed');
+    if (this.outage) throw new StoreUnavailableError('simulated store outage');
+    const positions = this.streams.get(request.stream);
+    const ids = request.events.map((e) => e.id);
+    const decision = decideAppend(
+      request.stream,
+      ids,
+      request.expected,
+      positions === undefined ? undefined : positions.length - 1,
+      ids.map((id) => this.refOf(this.byId.get(id))),
+    );
+    switch (decision.kind) {
+      case 'refuse':
+        throw decision.error;
+      case 'empty': {
+        const last = positions?.at(-1);
+        return { nextExpectedRevision: (positions?.length ?? 0) - 1, position: last ?? 0, events: [] };
+      }
+      case 'retry':
+        return this.resultOf(decision.refs.map((ref) => ref.position));
+    }
+    const streamPositions = positions ?? [];
+    this.streams.set(request.stream, streamPositions);
+    const written = request.events.map((event, i) => {
+      this.rows.push({ stream: request.stream, revision: decision.firstRevision + i, ...event });
+      const position = this.rows.length;
+      streamPositions.push(position);
+      this.byId.set(event.id, position);
+      return position;
+    });
+    const result = this.resultOf(written);
+    this.feed.publish(result.events);
+    return result;
+  }
+
+  async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
+    const { from, backwards, limit } = checkReadStream(options);
+    this.ensureOpen();
+    const positions = this.streams.get(checkStream(stream)) ?? [];
+    const step = backwards ? -1 : 1;
+    let count = 0;
+    for (let r = Math.min(from, positions.length - (backwards ? 1 : 0)); count < limit; r += step, count++) {
+      const position = positions[r];
+      if (position === undefined) return;
+      yield this.eventAt(position);
+    }
+  }
+
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    const { after, limit } = checkReadAll(options);
+    this.ensureOpen();
+    const end = Math.min(this.rows.length, after + limit);
+    for (let p = after + 1; p <= end; p++) yield this.eventAt(p);
+  }
+
+  subscribeAll(after?: number): Observable<RecordedEvent> {
+    const start = checkAfter(after);
+    return catchUpThenLive(this.feed, (from, limit) => this.page(from, Math.min(limit, pageSize)), start);
+  }
+
+  async headPosition(): Promise<number> {
+    this.ensureOpen();
+    return this.rows.length;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.onClose();
+    this.feed.end();
+  }
+
+  private page(after: number, limit: number): RecordedEvent[] {
+    this.ensureOpen();
+    const page: RecordedEvent[] = [];
+    for (let p = after + 1; p <= Math.min(this.rows.length, after + limit); p++) page.push(this.eventAt(p));
+    return page;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('the event store is closed');
+  }
+
+  private refOf(position: number | undefined): StoredRef | undefined {
+    const row = position === undefined ? undefined : this.rows[position - 1];
+    return row === undefined || position === undefined ? undefined : { stream: row.stream, revision: row.revision, position };
+  }
+
+  private eventAt(position: number): RecordedEvent {
+    const row = this.rows[position - 1];
+    if (row === undefined) throw new RangeError(`no event at position ${position}`);
+    const { data, metadata, ...rest } = row;
+    return { ...rest, position, data: decodeJsonObject(data), metadata: decodeJsonObject(metadata) };
+  }
+
+  private resultOf(positions: readonly number[]): AppendResult {
+    const events = positions.map((p) => this.eventAt(p));
+    const last = events.at(-1);
+    if (last === undefined) throw new RangeError('an append result needs at least one event');
+    return { nextExpectedRevision: last.revision, position: last.position, events };
+  }
+}
+
+export class MemoryKeyVault implements KeyVault {
+  private readonly entries = new Map<string, Uint8Array>();
+  private closed = false;
+
+  async put(id: string, wrapped: Uint8Array): Promise<void> {
+    const key = checkVaultId(id);
+    const bytes = checkWrapped(wrapped);
+    this.ensureOpen();
+    const current = this.entries.get(key);
+    if (current !== undefined && !sameBytes(current, bytes)) throw new VaultConflictError(key);
+    this.entries.set(key, Uint8Array.from(bytes));
+  }
+
+  async get(id: string): Promise<Uint8Array | undefined> {
+    const key = checkVaultId(id);
+    this.ensureOpen();
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : Uint8Array.from(entry);
+  }
+
+  async destroy(id: string): Promise<void> {
+    const key = checkVaultId(id);
+    this.ensureOpen();
+    // Zeroing is the memory analogue of secure_delete; copies handed out by get are the
+    // caller's to wipe.
+    this.entries.get(key)?.fill(0);
+    this.entries.delete(key);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreUnavailableError('the key vault is closed');
+  }
+}
+
+/** A memory event store and vault with the SQLite factory's shape. */
+export const createMemoryStore = (): OpenedStore & { readonly store: MemoryEventStore } => {
+  const vault = new MemoryKeyVault();
+  const store = new MemoryEventStore(() => vault.close());
+  return { store, vault, close: () => store.close() };
+};

@@ -1,0 +1,96 @@
+// Messages between the main thread and the SQLite writer thread. Only structured-clonable
+// data crosses: event data stays JSON text until the main thread decodes it once.
+import {
+  EventIdConflictError,
+  StoreUnavailableError,
+  VaultConflictError,
+  WrongExpectedVersionError,
+  type ExpectedRevision,
+} from '../eventStore.js';
+import type { EncodedEvent } from '../appendRules.js';
+
+export interface WriterOptions {
+  readonly path: string;
+  /** Most requests committed in one transaction; more wait for the next one. */
+  readonly maxBatch: number;
+}
+
+export type WriteRequest =
+  | { readonly op: 'append'; readonly seq: number; readonly stream: string; readonly expected: ExpectedRevision; readonly events: readonly EncodedEvent[] }
+  | { readonly op: 'put'; readonly seq: number; readonly id: string; readonly wrapped: Uint8Array }
+  | { readonly op: 'destroy'; readonly seq: number; readonly id: string };
+
+/** A stored event as it travels: data and metadata as JSON text. */
+export interface WireEvent extends EncodedEvent {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
+export type WireError =
+  | { readonly kind: 'wrongExpectedVersion'; readonly stream: string; readonly expected: ExpectedRevision; readonly actual: number | 'no_stream' }
+  | {
+      readonly kind: 'eventIdConflict';
+      readonly stream: string;
+      readonly expected: ExpectedRevision;
+      readonly actual: number | 'no_stream';
+      readonly eventIds: readonly string[];
+    }
+  | { readonly kind: 'vaultConflict'; readonly id: string }
+  | { readonly kind: 'unavailable'; readonly message: string };
+
+export interface AppendOutcome {
+  readonly nextExpectedRevision: number;
+  readonly position: number;
+  readonly events: readonly WireEvent[];
+  /** True when the events were written by this request (not a retry or an empty append):
+   *  only those go to live subscribers. */
+  readonly fresh: boolean;
+}
+
+export type WriteReply =
+  | { readonly seq: number; readonly ok: true; readonly append?: AppendOutcome }
+  | { readonly seq: number; readonly ok: false; readonly error: WireError };
+
+/** Counters of the writer since the store was opened; read by benchmarks and tests. */
+export interface WriterStats {
+  /** Write transactions committed (each is one fsync of the WAL). */
+  readonly transactions: number;
+  /** Append requests acknowledged, retries and empty appends included. */
+  readonly appends: number;
+  /** Events written. */
+  readonly events: number;
+  /** Appends refused for a version or event-id conflict. */
+  readonly conflicts: number;
+  /** Vault puts and destroys acknowledged. */
+  readonly vaultWrites: number;
+  /** Most requests committed in a single transaction. */
+  readonly largestBatch: number;
+}
+
+export type ToWriter = { readonly kind: 'requests'; readonly requests: readonly WriteRequest[] } | { readonly kind: 'close' };
+
+export type FromWriter =
+  | { readonly kind: 'ready'; readonly stats: WriterStats }
+  | { readonly kind: 'settled'; readonly replies: readonly WriteReply[]; readonly stats: WriterStats }
+  /** The writer cannot go on (an I/O error, a corrupt file): everything after fails. */
+  | { readonly kind: 'fatal'; readonly message: string }
+  | { readonly kind: 'closed' };
+
+export const toWireError = (error: WrongExpectedVersionError): WireError =>
+  error instanceof EventIdConflictError
+    ? { kind: 'eventIdConflict', stream: error.stream, expected: error.expected, actual: error.actual, eventIds: error.eventIds }
+    : { kind: 'wrongExpectedVersion', stream: error.stream, expected: error.expected, actual: error.actual };
+
+export const fromWireError = (error: WireError): Error => {
+  switch (error.kind) {
+    case 'wrongExpectedVersion':
+      return new WrongExpectedVersionError(error.stream, error.expected, error.actual);
+    case 'eventIdConflict':
+      return new EventIdConflictError(error.stream, error.expected, error.actual, error.eventIds);
+    case 'vaultConflict':
+      return new VaultConflictError(error.id);
+    case 'unavailable':
+      return new StoreUnavailableError(error.message);
+  }
+};

@@ -1,0 +1,91 @@
+// The SQLite file: its connections' settings and its schema, versioned by `PRAGMA user_version`
+// so a later release can migrate a data directory forward (and an older release refuses a
+// newer file instead of misreading it).
+import Database from 'better-sqlite3';
+
+type Db = Database.Database;
+
+/** Each migration takes the schema from version i to i + 1; append only, never edit. */
+const migrations: readonly ((db: Db) => void)[] = [
+  (db) =>
+    db.exec(`
+      -- The head revision per stream makes the expected-revision check one primary-key probe,
+      -- and lists the streams whose heads a signed checkpoint folds together.
+      CREATE TABLE streams (
+        stream   TEXT PRIMARY KEY,
+        revision INTEGER NOT NULL CHECK (revision >= 0)
+      ) WITHOUT ROWID;
+
+      -- AUTOINCREMENT: a position is never handed out twice, even after a rolled-back write.
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        stream   TEXT NOT NULL REFERENCES streams (stream),
+        revision INTEGER NOT NULL CHECK (revision >= 0),
+        id       TEXT NOT NULL UNIQUE,
+        type     TEXT NOT NULL,
+        data     TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        UNIQUE (stream, revision)
+      );
+
+      -- The log is immutable; the database says so too, not only the code.
+      CREATE TRIGGER events_are_immutable_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+      CREATE TRIGGER events_are_immutable_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are immutable'); END;
+
+      -- The one mutable table: wrapped per-key KEKs, deleted for crypto-shredding.
+      CREATE TABLE vault (
+        id      TEXT PRIMARY KEY,
+        wrapped BLOB NOT NULL
+      ) WITHOUT ROWID;
+    `),
+];
+
+export const schemaVersion = migrations.length;
+
+/** How long a connection waits for a lock (a checkpoint waiting for readers, mostly). */
+const busyTimeoutMs = 5000;
+
+/**
+ * The writer's connection. WAL lets the main thread read while the writer commits;
+ * synchronous=FULL fsyncs the WAL at every commit, so an acknowledged append survives power
+ * loss; secure_delete makes SQLite overwrite deleted vault rows with zeros instead of leaving
+ * them in free space.
+ */
+export const openWriteConnection = (path: string): Db => {
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`SQLite refused WAL mode on ${path} (got ${String(mode)})`);
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('secure_delete = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+};
+
+const migrate = (db: Db): void => {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > schemaVersion) {
+    throw new Error(`${db.name} has schema version ${version}; this keyledger knows up to ${schemaVersion}`);
+  }
+  db.transaction(() => {
+    for (let v = version; v < schemaVersion; v++) {
+      migrations[v]?.(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  }).immediate();
+};
+
+/** A read-only connection for the main thread; WAL readers never wait for the writer. */
+export const openReadConnection = (path: string): Db => {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  return db;
+};

@@ -1,0 +1,161 @@
+// The embedded default adapter: one SQLite file (WAL, synchronous=FULL) holding the event log
+// and the key vault. Writes go to a single writer thread that group-commits them (writer.ts);
+// reads run here, on a read-only connection (reader.ts); live subscriptions follow the
+// writer's replies (subscription.ts).
+//
+// One process per database file: the live feed only knows the commits of this process's
+// writer, so a second process appending to the same file would go unseen by subscribers.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Observable } from 'rxjs';
+import {
+  StoreUnavailableError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type KeyVault,
+  type NewEvent,
+  type OpenedStore,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from '../eventStore.js';
+import { checkAfter, checkReadAll, checkReadStream, checkStream, encodeAppend } from '../appendRules.js';
+import { catchUpThenLive, LiveFeed } from '../subscription.js';
+import { checkVaultId, checkWrapped } from '../vaultRules.js';
+import type { WriterStats } from './protocol.js';
+import { decodeEvent, Reader } from './reader.js';
+import { openReadConnection } from './schema.js';
+import { WriterClient } from './writerClient.js';
+
+export interface SqliteStoreOptions {
+  /** The database file, e.g. `<dataDir>/keyledger.db`; its directory is created if missing. */
+  readonly path: string;
+  /** Most requests the writer commits in one transaction (default 1000). */
+  readonly maxBatch?: number;
+}
+
+export interface SqliteStore extends OpenedStore {
+  /** Counters of the writer thread (as of its last reply), for benchmarks and tests. */
+  stats(): WriterStats;
+}
+
+const pageSize = 1000;
+
+export const openSqliteStore = async (options: SqliteStoreOptions): Promise<SqliteStore> => {
+  const { path, maxBatch = 1000 } = options;
+  if (typeof path !== 'string' || path === '' || path === ':memory:' || path.startsWith('file:')) {
+    throw new TypeError('"path" expected the path of a database file');
+  }
+  if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError('"maxBatch" expected an integer >= 1');
+  mkdirSync(dirname(path), { recursive: true });
+  const feed = new LiveFeed();
+  // The writer creates and migrates the file; only then can a read-only connection open it.
+  const writer = await WriterClient.start(
+    { path, maxBatch },
+    { decode: decodeEvent, committed: (events) => feed.publish(events), failed: (error) => feed.end(error) },
+  );
+  let reader: Reader;
+  try {
+    reader = new Reader(openReadConnection(path));
+  } catch (error) {
+    await writer.shutdown();
+    throw new StoreUnavailableError(`could not open ${path} for reading: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const store = new SqliteEventStore(writer, reader, feed);
+  return { store, vault: new SqliteKeyVault(writer, store), close: () => store.close(), stats: () => writer.stats() };
+};
+
+class SqliteEventStore implements EventStore {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly writer: WriterClient,
+    private readonly reader: Reader,
+    private readonly feed: LiveFeed,
+  ) {}
+
+  async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const request = encodeAppend(stream, events, expected);
+    const result = await this.writer.submit({ op: 'append', ...request });
+    if (result === undefined) throw new Error('the SQLite writer answered an append without a result');
+    return result;
+  }
+
+  async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
+    checkStream(stream);
+    const checked = checkReadStream(options);
+    const { backwards } = checked;
+    let { from, limit } = checked;
+    while (limit > 0 && from >= 0) {
+      const want = Math.min(limit, pageSize);
+      const page = this.open().streamPage(stream, from, backwards, want);
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < want || last === undefined) return;
+      limit -= page.length;
+      from = backwards ? last.revision - 1 : last.revision + 1;
+    }
+  }
+
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    let { after, limit } = checkReadAll(options);
+    while (limit > 0) {
+      const want = Math.min(limit, pageSize);
+      const page = this.open().allPage(after, want);
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < want || last === undefined) return;
+      limit -= page.length;
+      after = last.position;
+    }
+  }
+
+  subscribeAll(after?: number): Observable<RecordedEvent> {
+    const start = checkAfter(after);
+    return catchUpThenLive(this.feed, (from, limit) => this.open().allPage(from, limit), start);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.open().headPosition();
+  }
+
+  /** Stops accepting, lets in-flight writes commit, then closes the reader before the writer:
+   *  the last connection to close checkpoints the WAL and removes it. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.writer.drain();
+      this.reader.close();
+      await this.writer.shutdown();
+      this.feed.end();
+    })();
+    return this.closing;
+  }
+
+  /** The reader, or StoreUnavailableError once close() has begun. */
+  open(): Reader {
+    if (this.closing !== undefined) throw new StoreUnavailableError('the SQLite store is closed');
+    return this.reader;
+  }
+}
+
+class SqliteKeyVault implements KeyVault {
+  constructor(
+    private readonly writer: WriterClient,
+    private readonly store: SqliteEventStore,
+  ) {}
+
+  async put(id: string, wrapped: Uint8Array): Promise<void> {
+    // Copied now: the request is cloned to the writer a microtask later, and a caller that
+    // wipes its buffer right after calling put must not have zeros stored.
+    await this.writer.submit({ op: 'put', id: checkVaultId(id), wrapped: Uint8Array.from(checkWrapped(wrapped)) });
+  }
+
+  async get(id: string): Promise<Uint8Array | undefined> {
+    return this.store.open().vaultEntry(checkVaultId(id));
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.writer.submit({ op: 'destroy', id: checkVaultId(id) });
+  }
+}

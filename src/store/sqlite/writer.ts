@@ -1,0 +1,182 @@
+// Group commit: every request that queued up while the previous transaction was committing is
+// applied in ONE transaction, in arrival order, and the whole batch costs one fsync.
+//
+// Each request keeps its own atomicity without savepoints: its checks (expected revision,
+// idempotency, vault conflict) run against the in-transaction state — which already includes
+// the earlier requests of the batch — and it writes nothing unless they pass. So a refused
+// request leaves nothing to undo and does not disturb its neighbours. An unexpected SQLite
+// error is different: the whole transaction is rolled back and every request in the batch is
+// answered "unavailable" — never a success that was not committed.
+import type Database from 'better-sqlite3';
+import { decideAppend, type StoredRef } from '../appendRules.js';
+import { sameBytes } from '../vaultRules.js';
+import { toWireError, type AppendOutcome, type WireEvent, type WriteReply, type WriteRequest, type WriterStats } from './protocol.js';
+
+type Db = Database.Database;
+type Append = Extract<WriteRequest, { op: 'append' }>;
+
+/** Errors after which the file or the disk can no longer be trusted: stop writing. */
+const fatalCodes = /^SQLITE_(IOERR|CORRUPT|NOTADB|CANTOPEN|READONLY)/;
+
+export const isFatal = (error: unknown): boolean =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' && fatalCodes.test(error.code);
+
+export class BatchWriter {
+  private readonly headOf;
+  private readonly refOf;
+  private readonly eventAt;
+  private readonly positionOf;
+  private readonly setHead;
+  private readonly insertEvent;
+  private readonly vaultGet;
+  private readonly vaultInsert;
+  private readonly vaultDelete;
+  private counters = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0 };
+
+  constructor(private readonly db: Db) {
+    this.headOf = db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?');
+    this.refOf = db.prepare<[string], StoredRef>('SELECT stream, revision, position FROM events WHERE id = ?');
+    this.eventAt = db.prepare<[number], WireEvent>(
+      'SELECT position, stream, revision, id, type, data, metadata FROM events WHERE position = ?',
+    );
+    this.positionOf = db.prepare<[string, number], { position: number }>(
+      'SELECT position FROM events WHERE stream = ? AND revision = ?',
+    );
+    this.setHead = db.prepare<[string, number]>(
+      'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+    );
+    this.insertEvent = db.prepare<[string, number, string, string, string, string]>(
+      'INSERT INTO events (stream, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.vaultGet = db.prepare<[string], { wrapped: Buffer }>('SELECT wrapped FROM vault WHERE id = ?');
+    this.vaultInsert = db.prepare<[string, Buffer]>('INSERT INTO vault (id, wrapped) VALUES (?, ?)');
+    this.vaultDelete = db.prepare<[string]>('DELETE FROM vault WHERE id = ?');
+  }
+
+  stats(): WriterStats {
+    return { ...this.counters };
+  }
+
+  /** Commits the batch; throws only when the error is fatal (after answering the batch). */
+  commit(batch: readonly WriteRequest[]): { replies: WriteReply[]; fatal?: unknown } {
+    let replies: WriteReply[];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      replies = batch.map((request) => this.apply(request));
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.rollbackQuietly();
+      const message = `the SQLite write failed: ${error instanceof Error ? error.message : String(error)}`;
+      const failed = batch.map((r): WriteReply => ({ seq: r.seq, ok: false, error: { kind: 'unavailable', message } }));
+      return isFatal(error) ? { replies: failed, fatal: error } : { replies: failed };
+    }
+    this.count(batch, replies);
+    return { replies: this.checkpointIfDestroyed(batch, replies) };
+  }
+
+  private apply(request: WriteRequest): WriteReply {
+    switch (request.op) {
+      case 'append':
+        return this.append(request);
+      case 'put': {
+        const current = this.vaultGet.get(request.id);
+        if (current === undefined) this.vaultInsert.run(request.id, Buffer.from(request.wrapped));
+        else if (!sameBytes(current.wrapped, request.wrapped)) {
+          return { seq: request.seq, ok: false, error: { kind: 'vaultConflict', id: request.id } };
+        }
+        return { seq: request.seq, ok: true };
+      }
+      case 'destroy':
+        this.vaultDelete.run(request.id);
+        return { seq: request.seq, ok: true };
+    }
+  }
+
+  private append({ seq, stream, expected, events }: Append): WriteReply {
+    const head = this.headOf.get(stream)?.revision;
+    const ids = events.map((e) => e.id);
+    const decision = decideAppend(stream, ids, expected, head, ids.map((id) => this.refOf.get(id)));
+    const reply = (append: AppendOutcome): WriteReply => ({ seq, ok: true, append });
+    switch (decision.kind) {
+      case 'refuse':
+        return { seq, ok: false, error: toWireError(decision.error) };
+      case 'empty': {
+        const position = head === undefined ? 0 : (this.positionOf.get(stream, head)?.position ?? 0);
+        return reply({ nextExpectedRevision: head ?? -1, position, events: [], fresh: false });
+      }
+      case 'retry':
+        return reply(this.outcome(decision.refs.map((ref) => this.stored(ref.position)), false));
+      case 'write': {
+        // The head first: events.stream references streams.stream (foreign_keys is on).
+        this.setHead.run(stream, decision.firstRevision + events.length - 1);
+        const written = events.map((event, i): WireEvent => {
+          const revision = decision.firstRevision + i;
+          const { lastInsertRowid } = this.insertEvent.run(stream, revision, event.id, event.type, event.data, event.metadata);
+          return { position: Number(lastInsertRowid), stream, revision, ...event };
+        });
+        return reply(this.outcome(written, true));
+      }
+    }
+  }
+
+  private stored(position: number): WireEvent {
+    const event = this.eventAt.get(position);
+    if (event === undefined) throw new Error(`event at position ${position} vanished inside a transaction`);
+    return event;
+  }
+
+  private outcome(events: readonly WireEvent[], fresh: boolean): AppendOutcome {
+    const last = events.at(-1);
+    if (last === undefined) throw new Error('an append outcome needs at least one event');
+    return { nextExpectedRevision: last.revision, position: last.position, events, fresh };
+  }
+
+  /**
+   * secure_delete zeroed the destroyed rows in the page images the DELETE wrote — but those
+   * images sit in the WAL, and OLDER images of the same pages, still holding the wrapped key,
+   * stay in the WAL (and the old page in the database file) until a checkpoint. A TRUNCATE
+   * checkpoint copies the zeroed pages into the database file and cuts the WAL to zero bytes,
+   * so no copy of the key is left in either file. It waits (busy_timeout) for readers on
+   * older snapshots; if it still cannot finish, the destroy is answered "unavailable" so the
+   * caller retries it (destroy is idempotent) rather than believing the key is gone.
+   */
+  private checkpointIfDestroyed(batch: readonly WriteRequest[], replies: WriteReply[]): WriteReply[] {
+    if (!batch.some((r) => r.op === 'destroy')) return replies;
+    let why: string;
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result?.busy === 0) return replies;
+      why = 'readers kept it busy';
+    } catch (error) {
+      why = error instanceof Error ? error.message : String(error);
+    }
+    const message = `the vault entry is deleted, but the WAL still holds old copies (checkpoint failed: ${why}); retry destroy`;
+    return replies.map((reply, i) =>
+      batch[i]?.op === 'destroy' ? { seq: reply.seq, ok: false, error: { kind: 'unavailable', message } } : reply,
+    );
+  }
+
+  private count(batch: readonly WriteRequest[], replies: readonly WriteReply[]): void {
+    const c = this.counters;
+    c.transactions++;
+    c.largestBatch = Math.max(c.largestBatch, batch.length);
+    replies.forEach((reply, i) => {
+      const op = batch[i]?.op;
+      if (!reply.ok) c.conflicts += op === 'append' ? 1 : 0;
+      else if (op !== 'append') c.vaultWrites++;
+      else {
+        c.appends++;
+        if (reply.append?.fresh === true) c.events += reply.append.events.length;
+      }
+    });
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // SQLite may already have rolled back on its own (SQLITE_FULL, I/O errors); either way
+      // nothing of the batch is committed.
+    }
+  }
+}

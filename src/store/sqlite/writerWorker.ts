@@ -1,0 +1,75 @@
+// The SQLite writer thread. It owns the only write connection, so better-sqlite3's synchronous
+// fsync (synchronous=FULL) blocks this thread, never the main event loop.
+//
+// Batching falls out of the event loop: while a transaction commits, this thread is blocked
+// and the main thread's requests pile up in the message port. When the commit returns, the
+// poll phase delivers all of them into `queue`, and only then does the `setImmediate` flush
+// run — so everything that arrived during one commit goes into the next one.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openWriteConnection } from './schema.js';
+import { BatchWriter } from './writer.js';
+import type { FromWriter, ToWriter, WriteRequest, WriterOptions } from './protocol.js';
+
+const port = parentPort;
+if (port === null) throw new Error('writerWorker must run as a worker thread');
+
+const post = (message: FromWriter): void => port.postMessage(message);
+
+const isOptions = (value: unknown): value is WriterOptions =>
+  typeof value === 'object' &&
+  value !== null &&
+  'path' in value &&
+  typeof value.path === 'string' &&
+  'maxBatch' in value &&
+  typeof value.maxBatch === 'number';
+
+const start = (): void => {
+  if (!isOptions(workerData)) throw new Error('writerWorker started without WriterOptions');
+  const { path, maxBatch } = workerData;
+  const db = openWriteConnection(path);
+  const writer = new BatchWriter(db);
+  const queue: WriteRequest[] = [];
+  let scheduled = false;
+  let closing = false;
+  let failed = false;
+
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+
+  const flush = (): void => {
+    scheduled = false;
+    if (!failed && queue.length > 0) {
+      const { replies, fatal } = writer.commit(queue.splice(0, maxBatch));
+      post({ kind: 'settled', replies, stats: writer.stats() });
+      if (fatal !== undefined) {
+        // Fail stop: after an I/O error the state on disk is unknown, and SQLite's own advice
+        // is to reopen. The main thread fails everything in flight and everything after.
+        failed = true;
+        queue.length = 0;
+        post({ kind: 'fatal', message: fatal instanceof Error ? fatal.message : String(fatal) });
+      }
+    }
+    if (failed) queue.length = 0; // the main thread has already failed these
+    if (queue.length > 0) return schedule();
+    if (closing) {
+      // The last connection to close checkpoints the WAL into the database and removes it.
+      db.close();
+      post({ kind: 'closed' });
+      port.removeAllListeners('message');
+    }
+  };
+
+  port.on('message', (message: ToWriter) => {
+    // A loop, not push(...requests): one message can carry more requests than a call can
+    // take arguments.
+    if (message.kind === 'requests') for (const request of message.requests) queue.push(request);
+    else closing = true;
+    schedule();
+  });
+  post({ kind: 'ready', stats: writer.stats() });
+};
+
+start();

@@ -1,0 +1,167 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoreUnavailableError } from '../../src/store/eventStore.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { describeEventStoreContract } from './contract.js';
+import { collect, freshStream, newEvent, newEvents, rejectionOf, tempDir, tick } from './helpers.js';
+
+describeEventStoreContract('sqlite', async () => {
+  const temp = tempDir();
+  const opened = await openSqliteStore({ path: join(temp.dir, 'keyledger.db') });
+  return {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      temp.remove();
+    },
+  };
+});
+
+describe('SQLite store', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  /** A store in a fresh directory, closed and removed after the test. */
+  const open = async (options: { maxBatch?: number } = {}): Promise<{ store: SqliteStore; path: string }> => {
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const path = join(temp.dir, 'data', 'keyledger.db');
+    const store = await openSqliteStore({ path, ...options });
+    cleanups.push(() => store.close());
+    return { store, path };
+  };
+
+  const reopen = async (path: string): Promise<SqliteStore> => {
+    const store = await openSqliteStore({ path });
+    cleanups.push(() => store.close());
+    return store;
+  };
+
+  it('keeps events and vault entries across close and reopen, and goes on from there', async () => {
+    const { store: first, path } = await open();
+    const stream = freshStream();
+    await first.store.append(stream, newEvents(3), 'no_stream');
+    await first.vault.put('key-1', Uint8Array.of(1, 2, 3));
+    const before = await collect(first.store.readAll());
+    await first.close();
+    expect(existsSync(`${path}-wal`)).toBe(false); // the last connection checkpointed it away
+
+    const second = await reopen(path);
+    expect(await collect(second.store.readAll())).toEqual(before);
+    expect(await second.vault.get('key-1')).toEqual(Uint8Array.of(1, 2, 3));
+    const next = await second.store.append(stream, [newEvent()], 2);
+    expect(next.nextExpectedRevision).toBe(3);
+    expect(next.position).toBeGreaterThan(before.at(-1)?.position ?? 0);
+  });
+
+  it('commits appends made together in one transaction', async () => {
+    const { store } = await open();
+    const before = store.stats().transactions;
+    await Promise.all(Array.from({ length: 300 }, () => store.store.append(freshStream(), newEvents(2), 'no_stream')));
+    expect(store.stats().transactions - before).toBe(1);
+    expect(store.stats()).toMatchObject({ appends: 300, events: 600 });
+  });
+
+  it('batches appends that arrive while a commit is running (group commit)', async () => {
+    const { store } = await open();
+    const before = store.stats().transactions;
+    const appends: Promise<unknown>[] = [];
+    // One append per turn of the event loop: no two travel in the same message, so any
+    // batching is the writer's.
+    for (let i = 0; i < 300; i++) {
+      appends.push(store.store.append(freshStream(), [newEvent()], 'no_stream'));
+      await tick();
+    }
+    await Promise.all(appends);
+    const transactions = store.stats().transactions - before;
+    // Not a timing assertion: every commit fsyncs, which takes far longer than a loop turn,
+    // so this holds on any disk (measured: ~16 on ext4, ~31 on tmpfs).
+    expect(transactions).toBeLessThan(100);
+    expect(store.stats().largestBatch).toBeGreaterThan(1);
+  });
+
+  it('answers each request of a batch on its own: conflicts do not abort the others', async () => {
+    const { store } = await open();
+    const stream = freshStream();
+    await store.store.append(stream, [newEvent()], 'no_stream');
+    const before = store.stats();
+    const outcomes = await Promise.allSettled([
+      store.store.append(stream, [newEvent()], 0), // wins
+      store.store.append(stream, [newEvent()], 0), // conflict: the one before moved the head
+      store.store.append(freshStream(), newEvents(3), 'no_stream'),
+      store.store.append(stream, [newEvent()], 1), // sees the first one's write in the same transaction
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(store.stats().transactions - before.transactions).toBe(1);
+    expect(store.stats().conflicts - before.conflicts).toBe(1);
+  });
+
+  it('caps a transaction at maxBatch requests', async () => {
+    const { store } = await open({ maxBatch: 10 });
+    await Promise.all(Array.from({ length: 100 }, () => store.store.append(freshStream(), [newEvent()], 'no_stream')));
+    expect(store.stats().largestBatch).toBe(10);
+    expect(store.stats().transactions).toBeGreaterThanOrEqual(10);
+  });
+
+  it('fails a batch whose write fails with StoreUnavailableError, never a silent success', async () => {
+    const { store: first, path } = await open();
+    await first.close();
+    // Stand-in for a disk error: the database itself refuses one kind of event.
+    const db = new Database(path);
+    db.exec(`CREATE TRIGGER refuse_boom BEFORE INSERT ON events WHEN NEW.type = 'Boom'
+             BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END`);
+    db.close();
+    const store = await reopen(path);
+    const innocent = freshStream();
+    const outcomes = await Promise.allSettled([
+      store.store.append(innocent, [newEvent()], 'no_stream'),
+      store.store.append(freshStream(), [newEvent('Boom')], 'no_stream'),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe('rejected');
+      if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(StoreUnavailableError);
+    }
+    expect(await store.store.headPosition()).toBe(0);
+    // The store stays usable; the innocent append can simply be retried.
+    expect((await store.store.append(innocent, [newEvent()], 'no_stream')).position).toBeGreaterThan(0);
+  });
+
+  it('refuses to open a database written by a newer keyledger', async () => {
+    const { store, path } = await open();
+    await store.close();
+    const db = new Database(path);
+    db.pragma('user_version = 99');
+    db.close();
+    const error = await rejectionOf(openSqliteStore({ path }));
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(String(error)).toMatch(/schema version 99/);
+  });
+
+  it('stores the schema the design names, with an immutable events table', async () => {
+    const { store, path } = await open();
+    await store.store.append(freshStream(), [newEvent()], 'no_stream');
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => {
+      db.close();
+    });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+    expect(tables.map((t) => t.name)).toEqual(['events', 'sqlite_sequence', 'streams', 'vault']);
+    const writable = new Database(path);
+    cleanups.push(() => {
+      writable.close();
+    });
+    expect(() => writable.exec('UPDATE events SET type = 1')).toThrow(/immutable/);
+    expect(() => writable.exec('DELETE FROM events')).toThrow(/immutable/);
+  });
+
+  it('rejects paths it cannot serve', async () => {
+    expect(await rejectionOf(openSqliteStore({ path: ':memory:' }))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(openSqliteStore({ path: 'x.db', maxBatch: 0 }))).toBeInstanceOf(RangeError);
+  });
+});
