@@ -1,0 +1,31 @@
+// Facts about requests that never reached a key: refused at the transport, authentication or
+// validation stage. They go to an audit stream per account, Region and day (DESIGN.md,
+// "Streams and events"), appended with "any": they decide nothing, they only record.
+import type { Event } from '../key/events.js';
+
+export type RejectionStage = 'transport' | 'authentication' | 'validation';
+
+export type RequestRejected = Event<
+  'RequestRejected',
+  {
+    readonly at: string;
+    readonly requestId: string;
+    readonly stage: RejectionStage;
+    /** The AWS exception name answered. */
+    readonly errorCode: string;
+    readonly operation?: string;
+    readonly principalArn?: string;
+    readonly accessKeyId?: string;
+    readonly sourceIp?: string;
+    readonly userAgent?: string;
+  }
+>;
+
+export type AuditEvent = RequestRejected;
+
+/** Every audit event name, pinned by a test. */
+export const auditEventTypes: readonly AuditEvent['type'][] = ['RequestRejected'];
+
+/** `audit-<account>-<region>-<yyyy-mm-dd>`; requests with no credential scope go to `anonymous`/`none`. */
+export const auditStream = (account: string | undefined, region: string | undefined, at: Date): string =>
+  `audit-${account ?? 'anonymous'}-${region ?? 'none'}-${at.toISOString().slice(0, 10)}`;

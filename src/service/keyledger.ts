@@ -1,0 +1,129 @@
+// The keyledger service: wires the store, the projections, the stream writers and the key ring
+// together, and answers KMS operations through one generic entry point (the HTTP layer's
+// `KmsApi`). Open it on an event store and a vault; it catches its projections up with the
+// log before it answers anything.
+import { randomUUID } from 'node:crypto';
+import { KeyRing } from '../crypto/keyRing.js';
+import { aliasDecider } from '../domain/alias/index.js';
+import { kmsError } from '../domain/errors.js';
+import { keyDecider } from '../domain/key/index.js';
+import { AliasIndex } from '../projections/aliasIndex.js';
+import { KeyViews } from '../projections/keyViews.js';
+import { LastUsageView } from '../projections/lastUsage.js';
+import { ProjectionRunner } from '../projections/runner.js';
+import type { EventStore, JsonObject, KeyVault } from '../store/eventStore.js';
+import { auditStream, type RejectionStage, type RequestRejected } from '../domain/audit/events.js';
+import type { Clock, ServiceContext } from './context.js';
+import { handlers } from './operations/index.js';
+import { runScheduler, type SchedulerRun } from './scheduler.js';
+import type { Input, KmsApi, OperationName, Output, RequestContext } from './shapes.js';
+import { StreamWriter } from './streamWriter.js';
+
+export interface KeyledgerOptions {
+  readonly store: EventStore;
+  readonly vault: KeyVault;
+  readonly rootKey: Uint8Array;
+  readonly clock?: Clock;
+  readonly newKeyId?: () => string;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export class Keyledger implements KmsApi {
+  private constructor(
+    private readonly svc: ServiceContext,
+    private readonly runner: ProjectionRunner,
+    private readonly store: EventStore,
+  ) {}
+
+  static async open(options: KeyledgerOptions): Promise<Keyledger> {
+    const keys = new KeyViews();
+    const aliases = new AliasIndex();
+    const lastUsage = new LastUsageView();
+    const runner = new ProjectionRunner([keys, aliases, lastUsage]);
+    await runner.start(options.store);
+    const svc: ServiceContext = {
+      keys,
+      aliases,
+      lastUsage,
+      keyWriter: new StreamWriter(options.store, runner, {
+        read: (stream) => {
+          const entry = keys.get(stream.slice('key-'.length));
+          return { state: entry?.key ?? keyDecider.initialState, revision: entry?.revision };
+        },
+        evolve: keyDecider.evolve,
+      }),
+      aliasWriter: new StreamWriter(options.store, runner, {
+        read: (stream) => {
+          const entry = aliases.get(stream.slice('alias-'.length));
+          return { state: entry?.alias ?? aliasDecider.initialState, revision: entry?.revision };
+        },
+        evolve: aliasDecider.evolve,
+      }),
+      keyRing: new KeyRing(options.rootKey, options.vault),
+      clock: options.clock ?? systemClock,
+      newKeyId: options.newKeyId ?? randomUUID,
+    };
+    return new Keyledger(svc, runner, options.store);
+  }
+
+  execute<O extends OperationName>(operation: O, input: Input<O>, context: RequestContext): Promise<Output<O>> {
+    const handler = handlers[operation] as Handler<O> | undefined;
+    if (!handler) return Promise.reject(kmsError('UnsupportedOperationException', `${String(operation)} is not supported`));
+    return handler(this.svc, input, context);
+  }
+
+  /**
+   * Records a request refused before it reached any key (transport, authentication or
+   * validation) in the audit stream of its account, Region and day. Nothing else is written
+   * for it. The record carries no request body: only who, from where, and what was answered.
+   */
+  async recordRejected(rejection: Rejection): Promise<void> {
+    const { at, ...rest } = rejection;
+    const data: RequestRejected['data'] = { at: at.toISOString(), ...definedOnly(rest) };
+    const event = { id: randomUUID(), type: 'RequestRejected', data: data as unknown as JsonObject, metadata: { occurredAt: data.at } };
+    await this.store.append(auditStream(rejection.account, rejection.region, at), [event], 'any');
+  }
+
+  /** Appends the rotations and deletions that are due by the service's clock. */
+  runScheduler(): Promise<SchedulerRun> {
+    return runScheduler(this.svc);
+  }
+
+  /** Read-only views, for the CLI and tests. */
+  get views(): Pick<ServiceContext, 'keys' | 'aliases' | 'lastUsage'> {
+    return { keys: this.svc.keys, aliases: this.svc.aliases, lastUsage: this.svc.lastUsage };
+  }
+
+  /** Position of the last event the projections have applied. */
+  get checkpoint(): number {
+    return this.runner.checkpoint;
+  }
+
+  /** Stops following the log. The store is the caller's to close. */
+  close(): void {
+    this.runner.stop();
+  }
+}
+
+/** A request refused at the edge, as the HTTP layer reports it. */
+export interface Rejection {
+  readonly requestId: string;
+  readonly at: Date;
+  readonly stage: RejectionStage;
+  readonly errorCode: string;
+  readonly operation?: string;
+  readonly principalArn?: string;
+  readonly accessKeyId?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
+
+const definedOnly = (r: Omit<Rejection, 'at' | 'account' | 'region'> & { account?: string; region?: string }) => {
+  const { account: _account, region: _region, ...fields } = r;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<RequestRejected['data'], 'at'>;
+};
+
+type Handler<O extends OperationName> = (svc: ServiceContext, input: Input<O>, context: RequestContext) => Promise<Output<O>>;
