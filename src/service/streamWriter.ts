@@ -70,7 +70,7 @@ interface StreamQueue<S, E extends DomainEvent> {
 /** Attempts per command when another writer (a second node, say) wins a race for the stream. */
 const MAX_ATTEMPTS = 5;
 /** Appends per stream in flight at once. */
-const MAX_INFLIGHT = 4;
+const MAX_INFLIGHT = 8;
 
 export class StreamWriter<S, E extends DomainEvent> {
   private readonly queues = new Map<string, StreamQueue<S, E>>();
