@@ -1,0 +1,78 @@
+// Shared pieces of the benchmarks: a closed-loop load generator at a fixed concurrency that
+// reports ops/s and latency percentiles, and the machine facts a figure is meaningless without.
+import { cpus, totalmem } from 'node:os';
+
+export interface Figures {
+  readonly concurrency: number;
+  readonly ops: number;
+  readonly seconds: number;
+  readonly opsPerSec: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const percentile = (sorted: Float64Array, p: number): number =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
+
+/**
+ * Runs `op` from `concurrency` workers, each starting its next call when the previous one
+ * resolves, until `seconds` have passed (after a short warm-up); bounded in time and count.
+ */
+export const measure = async (
+  concurrency: number,
+  seconds: number,
+  op: (i: number) => Promise<unknown>,
+  maxOps = 2_000_000,
+): Promise<Figures> => {
+  const warmupEnd = performance.now() + Math.min(500, seconds * 200);
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < warmupEnd) await op(i++);
+    }),
+  );
+  const latencies: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end && latencies.length < maxOps) {
+        const t0 = performance.now();
+        await op(i++);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    concurrency,
+    ops: latencies.length,
+    seconds: round(elapsed),
+    opsPerSec: Math.round(latencies.length / elapsed),
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+  };
+};
+
+/** Synchronous work as fast as one thread does it, for floors that have no I/O. */
+export const measureSync = (seconds: number, op: () => void): { opsPerSec: number } => {
+  const end = performance.now() + seconds * 1000;
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() < end) {
+    for (let k = 0; k < 256; k++) op();
+    n += 256;
+  }
+  return { opsPerSec: Math.round(n / ((performance.now() - start) / 1000)) };
+};
+
+export const machine = () => ({
+  node: process.version,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGiB: round(totalmem() / 2 ** 30, 1),
+  platform: `${process.platform}-${process.arch}`,
+});
