@@ -59,3 +59,7 @@ const firstAfter = <T>(all: readonly Sorted<T>[], after: string): number => {
 
 /** A sort key that orders like the number `n` (for lists kept in creation order). */
 export const ordinal = (n: number): string => n.toString().padStart(12, '0');
+
+/** The Truncated/NextMarker members of a List* response. */
+export const pageInfo = <T>(page: Page<T>): { Truncated: boolean; NextMarker?: string } =>
+  page.NextMarker === undefined ? { Truncated: page.Truncated } : { Truncated: page.Truncated, NextMarker: page.NextMarker };

@@ -7,7 +7,7 @@ import type { AliasEvent } from '../../domain/alias/events.js';
 import { PARTITION, aliasArnOf, aliasStream, parseAliasName, type AliasArn, type KeyArn } from '../../domain/ids.js';
 import type { Key } from '../../domain/key/state.js';
 import { eventMetadata, type Handler, type ServiceContext } from '../context.js';
-import { paginate } from '../pagination.js';
+import { pageInfo, paginate } from '../pagination.js';
 import { existingKey, resolveKeyArn } from '../resolve.js';
 import type { RequestContext } from '../shapes.js';
 import type { Decision } from '../streamWriter.js';
@@ -91,5 +91,5 @@ export const listAliases: Handler<'ListAliases'> = async (svc, input, request) =
       : [],
   );
   const page = paginate('ListAliases', all, input.Limit, 50, input.Marker);
-  return { Aliases: page.items, Truncated: page.Truncated, ...(page.NextMarker ? { NextMarker: page.NextMarker } : {}) };
+  return { Aliases: page.items, ...pageInfo(page) };
 };

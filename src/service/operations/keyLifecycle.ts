@@ -8,7 +8,7 @@ import type { Key } from '../../domain/key/state.js';
 import type { Handler } from '../context.js';
 import { runKeyCommand } from '../keyCommands.js';
 import { keyMetadata } from '../keyMetadata.js';
-import { ordinal, paginate } from '../pagination.js';
+import { ordinal, pageInfo, paginate } from '../pagination.js';
 import { existingKey, resolveKey, resolveKeyArn } from '../resolve.js';
 
 const live = (key: Key): Exclude<Key, { status: 'Nonexistent' | 'Deleted' }> => {
@@ -70,7 +70,7 @@ export const listKeys: Handler<'ListKeys'> = async (svc, input, request) => {
       : [];
   });
   const page = paginate('ListKeys', all, input.Limit, 100, input.Marker);
-  return { Keys: page.items, Truncated: page.Truncated, ...(page.NextMarker ? { NextMarker: page.NextMarker } : {}) };
+  return { Keys: page.items, ...pageInfo(page) };
 };
 
 export const updateKeyDescription: Handler<'UpdateKeyDescription'> = async (svc, input, request) => {

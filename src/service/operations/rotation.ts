@@ -5,7 +5,7 @@ import { kmsError } from '../../domain/errors.js';
 import { nextRotationDate } from '../../domain/key/index.js';
 import type { Handler } from '../context.js';
 import { runKeyCommand } from '../keyCommands.js';
-import { ordinal, paginate } from '../pagination.js';
+import { ordinal, pageInfo, paginate } from '../pagination.js';
 import { existingKey, resolveKeyArn, type LiveKey } from '../resolve.js';
 
 const assertRotatable = (key: LiveKey): void => {
@@ -60,5 +60,5 @@ export const listKeyRotations: Handler<'ListKeyRotations'> = async (svc, input, 
     return rotationsOnly && !m.rotationType ? [] : [{ sortKey: ordinal(i), item: entry }];
   });
   const page = paginate('ListKeyRotations', all, input.Limit, 100, input.Marker);
-  return { Rotations: page.items, Truncated: page.Truncated, ...(page.NextMarker ? { NextMarker: page.NextMarker } : {}) };
+  return { Rotations: page.items, ...pageInfo(page) };
 };

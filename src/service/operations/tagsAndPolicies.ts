@@ -3,7 +3,7 @@
 // authorization issue's work.
 import type { Handler } from '../context.js';
 import { runKeyCommand } from '../keyCommands.js';
-import { ordinal, paginate } from '../pagination.js';
+import { ordinal, pageInfo, paginate } from '../pagination.js';
 import { existingKey, resolveKeyArn } from '../resolve.js';
 import { kmsError } from '../../domain/errors.js';
 
@@ -22,7 +22,7 @@ export const listResourceTags: Handler<'ListResourceTags'> = async (svc, input, 
   const key = existingKey(keyArn, svc.keys);
   const all = key.tags.map((tag, i) => ({ sortKey: ordinal(i), item: { TagKey: tag.TagKey, TagValue: tag.TagValue } }));
   const page = paginate('ListResourceTags', all, input.Limit, 50, input.Marker);
-  return { Tags: page.items, Truncated: page.Truncated, ...(page.NextMarker ? { NextMarker: page.NextMarker } : {}) };
+  return { Tags: page.items, ...pageInfo(page) };
 };
 
 const POLICY_NAME = 'default';
@@ -45,5 +45,5 @@ export const listKeyPolicies: Handler<'ListKeyPolicies'> = async (svc, input, re
   const keyArn = resolveKeyArn(input.KeyId, request, svc.aliases, false);
   existingKey(keyArn, svc.keys);
   const page = paginate('ListKeyPolicies', [{ sortKey: ordinal(0), item: POLICY_NAME }], input.Limit, 100, input.Marker);
-  return { PolicyNames: page.items, Truncated: page.Truncated, ...(page.NextMarker ? { NextMarker: page.NextMarker } : {}) };
+  return { PolicyNames: page.items, ...pageInfo(page) };
 };
