@@ -7,7 +7,7 @@ import { kmsError } from '../domain/errors.js';
 import { keyStream, type KeyArn } from '../domain/ids.js';
 import type { UsageOperation } from '../domain/key/events.js';
 import type { Key } from '../domain/key/state.js';
-import { isCryptoError, encryptionContextDigest } from '../crypto/index.js';
+import { encodeEncryptionContext, encryptionContextDigest, isCryptoError } from '../crypto/index.js';
 import { eventMetadata, type ServiceContext } from './context.js';
 import { decideKey } from './keyCommands.js';
 import type { LiveKey } from './resolve.js';
@@ -20,12 +20,38 @@ export interface Use<R> {
   readonly keyMaterialId?: string;
   readonly algorithm?: string;
   readonly context?: EncryptionContext | undefined;
+  /** The request member the context came from, for validation messages (default encryptionContext). */
+  readonly contextMember?: string;
   readonly dryRun?: boolean | undefined;
   /** Operation-specific checks, after the key-state and key-usage checks and before DryRun. */
   readonly check?: (key: LiveKey) => void;
   /** The crypto itself; its result leaves only once the usage is durably recorded. */
   readonly run: (key: LiveKey) => Promise<R>;
 }
+
+/**
+ * AWS documents no limit on an encryption context; keyledger caps its canonical encoding at
+ * 8 KiB (README, "Differences from AWS KMS") so a context cannot bloat every usage check.
+ */
+export const MAX_ENCRYPTION_CONTEXT_BYTES = 8192;
+
+/** The context's digest for the usage event, after checking it is one AWS would accept. */
+const contextDigest = (context: EncryptionContext, member: string): string => {
+  let encoded: Uint8Array;
+  try {
+    encoded = encodeEncryptionContext(context);
+  } catch (e) {
+    if (!isCryptoError(e)) throw e;
+    throw kmsError('ValidationException', `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must contain only well-formed Unicode strings`);
+  }
+  if (encoded.length > MAX_ENCRYPTION_CONTEXT_BYTES) {
+    throw kmsError(
+      'ValidationException',
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be at most ${MAX_ENCRYPTION_CONTEXT_BYTES} bytes when encoded`,
+    );
+  }
+  return encryptionContextDigest(context);
+};
 
 export const DRY_RUN_MESSAGE = 'The request would have succeeded, but the DryRun option is set.';
 
@@ -39,7 +65,7 @@ export const useKey = <R>(svc: ServiceContext, request: RequestContext, use: Use
     requestId: request.requestId,
     ...(use.keyMaterialId !== undefined ? { keyMaterialId: use.keyMaterialId } : {}),
     ...(use.algorithm !== undefined ? { algorithm: use.algorithm } : {}),
-    ...(use.context !== undefined ? { encryptionContextDigest: encryptionContextDigest(use.context) } : {}),
+    ...(use.context !== undefined ? { encryptionContextDigest: contextDigest(use.context, use.contextMember ?? 'encryptionContext') } : {}),
   };
   return svc.keyWriter.submit(keyStream(use.keyArn), eventMetadata(request, use.operation, now), async (state: Key) => {
     const { events, after } = decideKey(command, state);

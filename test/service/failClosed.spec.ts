@@ -79,3 +79,16 @@ describe('fail closed', () => {
     expect(events.filter((e) => e.type === 'KeyUsed')).toHaveLength(0);
   });
 });
+
+describe('encryption context limits', () => {
+  it('refuses an oversized or malformed context with ValidationException and records nothing', async () => {
+    const h = await openHarness();
+    const { KeyMetadata } = await h.call('CreateKey', {});
+    const big = { k: 'v'.repeat(9000) };
+    expect(await errorOf(h.call('Encrypt', { KeyId: KeyMetadata.KeyId, Plaintext: plaintext, EncryptionContext: big }))).toBe('ValidationException');
+    const lone = { k: '\uD800' };
+    expect(await errorOf(h.call('Encrypt', { KeyId: KeyMetadata.KeyId, Plaintext: plaintext, EncryptionContext: lone }))).toBe('ValidationException');
+    const events = await usageEvents(h.store, `key-${KeyMetadata.Arn}`);
+    expect(events.filter((e) => e.type === 'KeyUsed')).toHaveLength(0);
+  });
+});

@@ -74,6 +74,7 @@ const decryptFrom = (
     keyMaterialId,
     algorithm: SYMMETRIC,
     context: args.context,
+    contextMember: operation === 'ReEncrypt' ? 'sourceEncryptionContext' : 'encryptionContext',
     dryRun: args.dryRun,
     check: checkAlgorithm(args.algorithm),
     run: async (key) => {
@@ -111,6 +112,7 @@ export const reEncrypt: Handler<'ReEncrypt'> = async (svc, input, request) => {
       keyArn: destination,
       algorithm: SYMMETRIC,
       context: input.DestinationEncryptionContext,
+      contextMember: 'destinationEncryptionContext',
       dryRun: input.DryRun,
       check: checkAlgorithm(input.DestinationEncryptionAlgorithm),
       run: async (key) => {
