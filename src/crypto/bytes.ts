@@ -64,7 +64,12 @@ export const lengthPrefixed = (...parts: readonly Uint8Array[]): Uint8Array =>
 // would silently replace it by U+FFFD, so "\uD800" and "\uFFFD" would encode alike.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-export const isWellFormedUtf16 = (s: string): boolean => !LONE_SURROGATE.test(s);
+// String.prototype.isWellFormed (ES2024, in Node 20) answers the same question natively, an
+// order of magnitude faster than the regex on the Encrypt hot path; the regex is the fallback.
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: () => boolean }).isWellFormed;
+
+export const isWellFormedUtf16 = (s: string): boolean =>
+  nativeIsWellFormed ? nativeIsWellFormed.call(s) : !LONE_SURROGATE.test(s);
 
 const encoder = new TextEncoder();
 
@@ -81,16 +86,11 @@ const HEX = /^(?:[0-9a-f]{2})*$/;
 export const hexToBytes = (name: string, hex: string): Uint8Array => {
   assertString(name, hex);
   if (!HEX.test(hex)) throw invalidInput(`"${name}" expected lowercase hex of even length`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  // Validated above, so node's decoder (which stops silently at a bad digit) sees only good input.
+  return toUint8Array(Buffer.from(hex, 'hex'));
 };
 
-export const bytesToHex = (bytes: Uint8Array): string => {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-};
+export const bytesToHex = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /** Lexicographic comparison of byte strings (shorter prefix first), as used by sort(). */
 export const compareBytes = (a: Uint8Array, b: Uint8Array): number => {
