@@ -44,5 +44,6 @@ export const eventMetadata = (request: RequestContext, operation: string, now: D
     region: request.region,
     ...(request.sourceIp !== undefined ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
+    ...(request.parameters !== undefined ? { parameters: request.parameters as JsonObject } : {}),
   },
 });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../crypto/keyRing.js';
 import { aliasDecider } from '../domain/alias/index.js';
 import { kmsError } from '../domain/errors.js';
+import { keyArnOf, type KeyId } from '../domain/ids.js';
 import { keyDecider } from '../domain/key/index.js';
 import { AliasIndex } from '../projections/aliasIndex.js';
 import { KeyViews } from '../projections/keyViews.js';
@@ -18,6 +19,9 @@ import { handlers } from './operations/index.js';
 import { runScheduler, type SchedulerRun } from './scheduler.js';
 import type { Input, KmsApi, OperationName, Output, RequestContext } from './shapes.js';
 import { StreamWriter } from './streamWriter.js';
+import { auditParameters } from './auditParameters.js';
+import { RequestRecorder } from './requestRecorder.js';
+import { resolveKeyArn } from './resolve.js';
 
 export interface KeyledgerOptions {
   readonly store: EventStore;
@@ -34,6 +38,7 @@ export class Keyledger implements KmsApi {
     private readonly svc: ServiceContext,
     private readonly runner: ProjectionRunner,
     private readonly store: EventStore,
+    private readonly recorder: RequestRecorder,
   ) {}
 
   static async open(options: KeyledgerOptions): Promise<Keyledger> {
@@ -42,6 +47,8 @@ export class Keyledger implements KmsApi {
     const lastUsage = new LastUsageView();
     const runner = new ProjectionRunner([keys, aliases, lastUsage]);
     await runner.start(options.store);
+    const clock = options.clock ?? systemClock;
+    const recorder = new RequestRecorder(options.store, clock);
     const svc: ServiceContext = {
       keys,
       aliases,
@@ -52,25 +59,52 @@ export class Keyledger implements KmsApi {
           return { state: entry?.key ?? keyDecider.initialState, revision: entry?.revision };
         },
         evolve: keyDecider.evolve,
-      }),
+      }, recorder.committed),
       aliasWriter: new StreamWriter(options.store, runner, {
         read: (stream) => {
           const entry = aliases.get(stream.slice('alias-'.length));
           return { state: entry?.alias ?? aliasDecider.initialState, revision: entry?.revision };
         },
         evolve: aliasDecider.evolve,
-      }),
+      }, recorder.committed),
       keyRing: new KeyRing(options.rootKey, options.vault),
-      clock: options.clock ?? systemClock,
+      clock,
       newKeyId: options.newKeyId ?? randomUUID,
     };
-    return new Keyledger(svc, runner, options.store);
+    return new Keyledger(svc, runner, options.store, recorder);
   }
 
   execute<O extends OperationName>(operation: O, input: Input<O>, context: RequestContext): Promise<Output<O>> {
     const handler = handlers[operation] as Handler<O> | undefined;
-    if (!handler) return Promise.reject(kmsError('UnsupportedOperationException', `${String(operation)} is not supported`));
-    return handler(this.svc, input, context);
+    const request: RequestContext = { ...context, parameters: auditParameters(input) };
+    return this.recorder.run(operation, request, () => this.resourcesOf(input, request), () => {
+      if (!handler) throw kmsError('UnsupportedOperationException', `${String(operation)} is not supported`);
+      return handler(this.svc, input, request);
+    });
+  }
+
+  /** The keys a request names, as far as they resolve, for its audit record. */
+  private resourcesOf(input: object, request: RequestContext): string[] {
+    const refs = ['KeyId', 'TargetKeyId', 'SourceKeyId', 'DestinationKeyId']
+      .map((member) => (input as Record<string, unknown>)[member])
+      .filter((ref): ref is string => typeof ref === 'string');
+    const named = refs.flatMap((ref) => {
+      try {
+        return [resolveKeyArn(ref, request, this.svc.aliases, true)];
+      } catch {
+        return [];
+      }
+    });
+    // Decrypt and ReEncrypt name their source key inside the ciphertext.
+    const blob = (input as { CiphertextBlob?: unknown }).CiphertextBlob;
+    if (blob instanceof Uint8Array) {
+      try {
+        named.push(keyArnOf(request, this.svc.keyRing.parse(blob).keyId as KeyId));
+      } catch {
+        // A malformed blob names no key.
+      }
+    }
+    return [...new Set(named)];
   }
 
   /**

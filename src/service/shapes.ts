@@ -186,6 +186,8 @@ export interface RequestContext {
   readonly accessKeyId?: string;
   readonly sourceIp?: string;
   readonly userAgent?: string;
+  /** Set by the service, not the caller: the request's loggable parameters (see auditParameters). */
+  readonly parameters?: Readonly<Record<string, unknown>>;
 }
 
 /** The service as the HTTP layer sees it: one generic entry point, typed per operation. */

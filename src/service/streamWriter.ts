@@ -79,6 +79,8 @@ export class StreamWriter<S, E extends DomainEvent> {
     private readonly store: EventStore,
     private readonly runner: ProjectionRunner,
     private readonly access: StreamAccess<S, E>,
+    /** Told the metadata of every command whose events were just made durable. */
+    private readonly onCommitted: (metadata: JsonObject) => void = () => {},
   ) {}
 
   /** Decides `decide` on the stream's state and appends its events; resolves with its result once durable. */
@@ -162,6 +164,7 @@ export class StreamWriter<S, E extends DomainEvent> {
       // succeed if they all did.
       const appended = await this.store.append(stream, events, expected ?? 'no_stream');
       await this.runner.waitFor(appended.position);
+      for (const e of events) this.onCommitted(e.metadata);
       settle(batch, outcomes);
       return true;
     } catch (error) {

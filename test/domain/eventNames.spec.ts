@@ -2,6 +2,7 @@
 // event type or an upcaster, never an edit. These lists change only by appending.
 import { describe, expect, it } from 'vitest';
 import { aliasEventTypes } from '../../src/domain/alias/index.js';
+import { auditEventTypes } from '../../src/domain/audit/events.js';
 import { keyEventTypes } from '../../src/domain/key/index.js';
 
 describe('persisted event names', () => {
@@ -24,4 +25,6 @@ describe('persisted event names', () => {
     ]));
 
   it('pins every alias event name', () => expect(aliasEventTypes).toEqual(['AliasCreated', 'AliasUpdated', 'AliasDeleted']));
+
+  it('pins every audit event name', () => expect(auditEventTypes).toEqual(['RequestRejected', 'RequestRecorded']));
 });

@@ -21,10 +21,45 @@ export type RequestRejected = Event<
   }
 >;
 
-export type AuditEvent = RequestRejected;
+/**
+ * A request the service answered without writing any other event: a read (DescribeKey,
+ * List*, Get*, GenerateRandom), a command that changed nothing, or a refusal (DisabledException,
+ * NotFoundException, …). Together with the key and alias events (whose metadata names their
+ * request) and RequestRejected, every request leaves exactly one trace.
+ */
+export type RequestRecorded = Event<
+  'RequestRecorded',
+  {
+    readonly at: string;
+    readonly requestId: string;
+    readonly operation: string;
+    readonly readOnly: boolean;
+    readonly outcome: 'Success' | 'Failure';
+    readonly errorCode?: string;
+    readonly errorMessage?: string;
+    /** ARNs of the keys the request named, when they resolved. */
+    readonly resources: readonly string[];
+  }
+>;
+
+export type AuditEvent = RequestRejected | RequestRecorded;
 
 /** Every audit event name, pinned by a test. */
-export const auditEventTypes: readonly AuditEvent['type'][] = ['RequestRejected'];
+export const auditEventTypes: readonly AuditEvent['type'][] = ['RequestRejected', 'RequestRecorded'];
+
+/** Operations that change nothing (CloudTrail's readOnly). */
+export const readOnlyOperations: ReadonlySet<string> = new Set([
+  'DescribeKey',
+  'ListKeys',
+  'GetKeyRotationStatus',
+  'ListKeyRotations',
+  'ListAliases',
+  'ListResourceTags',
+  'GetKeyPolicy',
+  'ListKeyPolicies',
+  'GetKeyLastUsage',
+  'GenerateRandom',
+]);
 
 /** `audit-<account>-<region>-<yyyy-mm-dd>`; requests with no credential scope go to `anonymous`/`none`. */
 export const auditStream = (account: string | undefined, region: string | undefined, at: Date): string =>
