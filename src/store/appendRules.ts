@@ -10,9 +10,10 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
 } from './eventStore.js';
+import { CHAIN_MEMBERS } from './chain.js';
 import { encodeJsonObject } from './json.js';
 
-/** A new event with its data and metadata already checked and encoded as JSON text. */
+/** A new event with its data and metadata already checked and encoded as canonical JSON text. */
 export interface EncodedEvent {
   readonly id: string;
   readonly type: string;
@@ -60,11 +61,17 @@ export const encodeAppend = (
     if (seen.has(id)) throw new TypeError(`events[${i}].id ${id} appears twice in one append`);
     seen.add(id);
     if (typeof type !== 'string' || type.length === 0) throw new TypeError(`events[${i}].type expected a non-empty string`);
+    const { metadata } = event;
+    for (const member of CHAIN_MEMBERS) {
+      if (typeof metadata === 'object' && metadata !== null && Object.hasOwn(metadata, member)) {
+        throw new TypeError(`events[${i}].metadata.${member} is reserved: the store writes the chain link`);
+      }
+    }
     return {
       id,
       type,
       data: encodeJsonObject(event.data, `events[${i}].data`),
-      metadata: encodeJsonObject(event.metadata, `events[${i}].metadata`),
+      metadata: encodeJsonObject(metadata, `events[${i}].metadata`),
     };
   });
   return { stream: checkedStream, events: encoded, expected: checkedExpected };
@@ -97,6 +104,9 @@ export const checkReadAll = (options: ReadAllOptions = {}): { after: number; lim
   }
   return { after: options.after ?? 0, limit: checkLimit(options.limit) };
 };
+
+/** `streamHeads` options with the default filled in. */
+export const checkHeadsAfter = (options: { readonly after?: number } = {}): number => checkAfter(options.after);
 
 export const checkAfter = (after: unknown): number => {
   if (after === undefined) return 0;

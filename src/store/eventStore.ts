@@ -15,11 +15,45 @@ export interface NewEvent {
 }
 
 /** An event as read back. `revision` counts from 0 within its stream; `position` is global,
- *  strictly increasing in commit order, and may have gaps. */
+ *  strictly increasing in commit order, and may have gaps. Its metadata carries the chain link
+ *  the store added (DESIGN.md, "Tamper evidence"): `prev` and `hash`, 64 lowercase hex each. */
 export interface RecordedEvent extends NewEvent {
   readonly stream: string;
   readonly revision: number;
   readonly position: number;
+}
+
+/**
+ * An event exactly as the store keeps and hashes it (chain.ts): data and metadata as canonical
+ * JSON text (metadata without its link), and the link in 64 lowercase hex. What `verify`
+ * reads: no JSON is parsed on its hot path.
+ */
+export interface StoredEvent {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly id: string;
+  readonly type: string;
+  readonly data: string;
+  readonly metadata: string;
+  readonly prev: string;
+  readonly hash: string;
+}
+
+/** The last event of a stream: what a signed checkpoint folds together. */
+export interface StreamHead {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+  /** 64 lowercase hex. */
+  readonly hash: string;
+}
+
+export interface StreamHeads {
+  /** How many streams exist (whatever `after` filtered out of `heads`). */
+  readonly streams: number;
+  /** The heads at a position above `after`, sorted by stream name (UTF-16 code units). */
+  readonly heads: readonly StreamHead[];
 }
 
 /**
@@ -114,7 +148,9 @@ export interface EventStore {
    * with the stored events; other reuse of stored ids is an EventIdConflictError. With no
    * events it only checks the expectation (nextExpectedRevision -1 and position 0 for an
    * absent stream). Data and metadata must be plain JSON (no undefined, NaN, Date, class
-   * instances, cycles: a TypeError otherwise); -0 reads back as 0.
+   * instances, cycles: a TypeError otherwise); -0 reads back as 0. Objects read back with
+   * their members in canonical (sorted) order. Metadata may not set `prev` or `hash`: the store
+   * writes the chain link itself.
    */
   append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
   /** Events of one stream; empty when the stream does not exist. */
@@ -125,6 +161,14 @@ export interface EventStore {
   subscribeAll(after?: number): Observable<RecordedEvent>;
   /** Position of the last committed event, or 0 when empty. */
   headPosition(): Promise<number>;
+  /** All events in global position order, as stored and hashed (see StoredEvent). */
+  readStored(options?: ReadAllOptions): AsyncIterable<StoredEvent>;
+  /**
+   * The head of every stream whose last event is at a position above `after` (default 0: all),
+   * and the number of streams — both from ONE consistent snapshot, so the heads are exactly
+   * the heads as of their highest position.
+   */
+  streamHeads(options?: { readonly after?: number }): Promise<StreamHeads>;
   /** Finishes in-flight appends, then releases resources. Further calls fail. */
   close(): Promise<void>;
 }

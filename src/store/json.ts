@@ -3,6 +3,14 @@
 // become null), and a silent change to an audit record is exactly what an event log must not
 // allow. So every value is checked before it is stored, and a value that would not read back
 // as itself is a TypeError for the caller instead.
+//
+// The text stored is CANONICAL (DESIGN.md, "Tamper evidence"): object members sorted by key in
+// UTF-16 code-unit order, recursively, no whitespace, numbers and strings exactly as
+// JSON.stringify writes them (ECMA-262 Number::toString, shortest round trip; -0 as 0). That is
+// the JSON Canonicalization Scheme of RFC 8785 §3.2, except that a lone surrogate is kept as
+// its \uXXXX escape (JSON.stringify's well-formed output) instead of refused. The same value
+// always gives the same bytes, so the hash chain can hash the stored text as it is, and
+// `canonicalJson(JSON.parse(text)) === text` for every stored text.
 import type { Json, JsonObject } from './eventStore.js';
 
 const isPlainObject = (value: object): boolean => {
@@ -14,42 +22,56 @@ const fail = (path: string, why: string): never => {
   throw new TypeError(`${path} is not JSON: ${why}`);
 };
 
-const check = (value: unknown, path: string, ancestors: Set<object>): void => {
+/** Checks `value` and writes its canonical text in the same walk. */
+const encode = (value: unknown, path: string, ancestors: Set<object>): string => {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return;
+      return JSON.stringify(value);
     case 'number':
       // -0 is accepted and reads back as 0, as it does everywhere JSON goes.
       if (!Number.isFinite(value)) fail(path, String(value));
-      return;
+      return JSON.stringify(value);
     case 'object':
       break;
     default:
       return fail(path, typeof value);
   }
-  if (value === null) return;
+  if (value === null) return 'null';
   if (ancestors.has(value)) fail(path, 'circular reference');
   ancestors.add(value);
+  let text: string;
   if (Array.isArray(value)) {
+    text = '[';
     for (let i = 0; i < value.length; i++) {
       if (!(i in value)) fail(`${path}[${i}]`, 'array hole');
-      check(value[i], `${path}[${i}]`, ancestors);
+      text += (i === 0 ? '' : ',') + encode(value[i], `${path}[${i}]`, ancestors);
     }
+    text += ']';
   } else {
     if (!isPlainObject(value)) fail(path, `instance of ${value.constructor?.name ?? 'a class'}`);
     if (Object.getOwnPropertySymbols(value).length > 0) fail(path, 'symbol keys');
-    for (const [key, member] of Object.entries(value)) check(member, `${path}.${key}`, ancestors);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    text = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      text += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${encode(record[key], `${path}.${key}`, ancestors)}`;
+    }
+    text += '}';
   }
   ancestors.delete(value);
+  return text;
 };
 
-/** JSON text of a plain JSON object, or a TypeError naming the first offending member. */
+/** Canonical JSON text of a plain JSON object, or a TypeError naming the first offending member. */
 export const encodeJsonObject = (value: unknown, path: string): string => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'expected an object');
-  check(value, path, new Set());
-  return JSON.stringify(value);
+  return encode(value, path, new Set());
 };
+
+/** Canonical JSON text of a value already known to be JSON (e.g. just parsed). */
+export const canonicalJson = (value: Json): string => encode(value, '$', new Set());
 
 const deepFreeze = (value: Json): Json => {
   if (typeof value === 'object' && value !== null) {

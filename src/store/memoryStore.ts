@@ -1,8 +1,9 @@
 // The in-memory adapter, for unit tests. It keeps the SQLite adapter's semantics to the letter:
 // the same argument checks, the same `decideAppend`, events stored as JSON text (so what reads
 // back is exactly what the durable store would return), dense positions from 1, and the same
-// catch-up-then-live subscription. Appends are applied in call order, synchronously, so
-// concurrent appends behave as the SQLite writer's arrival order does.
+// catch-up-then-live subscription, and the same hash chain (chain.ts). Appends are applied in
+// call order, synchronously, so concurrent appends behave as the SQLite writer's arrival order
+// does.
 import {
   StoreUnavailableError,
   VaultConflictError,
@@ -15,9 +16,13 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEvent,
+  type StreamHead,
+  type StreamHeads,
 } from './eventStore.js';
 import {
   checkAfter,
+  checkHeadsAfter,
   checkReadAll,
   checkReadStream,
   checkStream,
@@ -25,6 +30,7 @@ import {
   encodeAppend,
   type StoredRef,
 } from './appendRules.js';
+import { eventHash, GENESIS_HASH, metadataWithLinks } from './chain.js';
 import { decodeJsonObject } from './json.js';
 import { checkVaultId, checkWrapped, sameBytes } from './vaultRules.js';
 import { catchUpThenLive, LiveFeed } from './subscription.js';
@@ -37,6 +43,8 @@ interface Row {
   readonly type: string;
   readonly data: string;
   readonly metadata: string;
+  readonly prev: string;
+  readonly hash: string;
 }
 
 const pageSize = 1000;
@@ -85,8 +93,12 @@ export class MemoryEventStore implements EventStore {
     }
     const streamPositions = positions ?? [];
     this.streams.set(request.stream, streamPositions);
+    let prev = this.rows[(streamPositions.at(-1) ?? 0) - 1]?.hash ?? GENESIS_HASH;
     const written = request.events.map((event, i) => {
-      this.rows.push({ stream: request.stream, revision: decision.firstRevision + i, ...event });
+      const fields = { stream: request.stream, revision: decision.firstRevision + i, ...event, prev };
+      const hash = eventHash(fields);
+      this.rows.push({ ...fields, hash });
+      prev = hash;
       const position = this.rows.length;
       streamPositions.push(position);
       this.byId.set(event.id, position);
@@ -127,6 +139,29 @@ export class MemoryEventStore implements EventStore {
     return this.rows.length;
   }
 
+  async *readStored(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
+    const { after, limit } = checkReadAll(options);
+    this.ensureOpen();
+    const end = Math.min(this.rows.length, after + limit);
+    for (let p = after + 1; p <= end; p++) {
+      const row = this.rows[p - 1];
+      if (row !== undefined) yield { ...row, position: p };
+    }
+  }
+
+  async streamHeads(options?: { readonly after?: number }): Promise<StreamHeads> {
+    const after = checkHeadsAfter(options);
+    this.ensureOpen();
+    const heads: StreamHead[] = [];
+    for (const [stream, positions] of this.streams) {
+      const position = positions.at(-1) ?? 0;
+      const row = this.rows[position - 1];
+      if (row !== undefined && position > after) heads.push({ stream, revision: row.revision, position, hash: row.hash });
+    }
+    heads.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
+    return { streams: this.streams.size, heads };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.onClose();
@@ -152,8 +187,9 @@ export class MemoryEventStore implements EventStore {
   private eventAt(position: number): RecordedEvent {
     const row = this.rows[position - 1];
     if (row === undefined) throw new RangeError(`no event at position ${position}`);
-    const { data, metadata, ...rest } = row;
-    return { ...rest, position, data: decodeJsonObject(data), metadata: decodeJsonObject(metadata) };
+    const { stream, revision, id, type } = row;
+    const metadata = decodeJsonObject(metadataWithLinks(row.metadata, row.prev, row.hash));
+    return { stream, revision, id, type, position, data: decodeJsonObject(row.data), metadata };
   }
 
   private resultOf(positions: readonly number[]): AppendResult {

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { OpenedStore } from '../../src/store/eventStore.js';
 import { appendContract } from './contract/appends.js';
+import { chainContract } from './contract/chain.js';
 import { modelContract } from './contract/model.js';
 import { readContract } from './contract/reads.js';
 import { subscriptionContract } from './contract/subscriptions.js';
@@ -31,6 +32,7 @@ export const describeEventStoreContract = (name: string, factory: StoreFactory):
     describe('reads', () => readContract(opened));
     describe('subscribeAll', () => subscriptionContract(opened));
     describe('model', () => modelContract(opened));
+    describe('hash chain', () => chainContract(opened));
     describe('key vault', () => vaultContract(opened));
     describe('lifecycle', () => lifecycleContract(opened));
   });

@@ -149,7 +149,7 @@ describe('SQLite store', () => {
       db.close();
     });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(2);
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
     expect(tables.map((t) => t.name)).toEqual(['events', 'sqlite_sequence', 'streams', 'vault']);
     const writable = new Database(path);

@@ -20,11 +20,14 @@ export type WriteRequest =
   | { readonly op: 'put'; readonly seq: number; readonly id: string; readonly wrapped: Uint8Array }
   | { readonly op: 'destroy'; readonly seq: number; readonly id: string };
 
-/** A stored event as it travels: data and metadata as JSON text. */
+/** A stored event as it travels: data and metadata as canonical JSON text, with its link. */
 export interface WireEvent extends EncodedEvent {
   readonly stream: string;
   readonly revision: number;
   readonly position: number;
+  /** 64 lowercase hex each (BLOBs in the file, converted in SQL). */
+  readonly prev: string;
+  readonly hash: string;
 }
 
 export type WireError =

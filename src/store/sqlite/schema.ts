@@ -2,6 +2,7 @@
 // so a later release can migrate a data directory forward (and an older release refuses a
 // newer file instead of misreading it).
 import Database from 'better-sqlite3';
+import { chainExistingEvents } from './chainMigration.js';
 
 type Db = Database.Database;
 
@@ -40,6 +41,9 @@ const migrations: readonly ((db: Db) => void)[] = [
         wrapped BLOB NOT NULL
       ) WITHOUT ROWID;
     `),
+  // 2: the hash chain (DESIGN.md, "Tamper evidence"; chain.ts). Existing rows get their links
+  // computed here, inside the migration's transaction, and their text made canonical.
+  chainExistingEvents,
 ];
 
 export const schemaVersion = migrations.length;
@@ -88,4 +92,26 @@ export const openReadConnection = (path: string): Db => {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${busyTimeoutMs}`);
   return db;
+};
+
+/**
+ * A read-only connection to a file no writer will open (`keyledger verify` on a copy): it
+ * cannot migrate, so the file must already be at this release's schema.
+ */
+export const openReadOnlyDatabase = (path: string): Db => {
+  const db = openReadConnection(path);
+  try {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version !== schemaVersion) {
+      const why =
+        version > schemaVersion
+          ? `this keyledger knows up to ${schemaVersion}`
+          : `open it once with a keyledger of schema ${schemaVersion} (which migrates it) before reading it read-only`;
+      throw new Error(`${path} has schema version ${version}; ${why}`);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 };

@@ -5,6 +5,10 @@
 //
 // One process per database file: the live feed only knows the commits of this process's
 // writer, so a second process appending to the same file would go unseen by subscribers.
+//
+// `readOnly` opens a file without a writer at all — for `keyledger verify` on a copy of a data
+// directory: nothing is migrated or written, every write is refused, and reads see the file
+// as it is.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Observable } from 'rxjs';
@@ -19,13 +23,15 @@ import {
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StoredEvent,
+  type StreamHeads,
 } from '../eventStore.js';
-import { checkAfter, checkReadAll, checkReadStream, checkStream, encodeAppend } from '../appendRules.js';
+import { checkAfter, checkHeadsAfter, checkReadAll, checkReadStream, checkStream, encodeAppend } from '../appendRules.js';
 import { catchUpThenLive, LiveFeed } from '../subscription.js';
 import { checkVaultId, checkWrapped } from '../vaultRules.js';
 import type { WriterStats } from './protocol.js';
 import { decodeEvent, Reader } from './reader.js';
-import { openReadConnection } from './schema.js';
+import { openReadConnection, openReadOnlyDatabase } from './schema.js';
 import { WriterClient } from './writerClient.js';
 
 export interface SqliteStoreOptions {
@@ -33,6 +39,9 @@ export interface SqliteStoreOptions {
   readonly path: string;
   /** Most requests the writer commits in one transaction (default 1000). */
   readonly maxBatch?: number;
+  /** Open an existing, migrated file without a writer: reads only, appends and vault writes
+   *  fail with StoreUnavailableError (default false). */
+  readonly readOnly?: boolean;
 }
 
 export interface SqliteStore extends OpenedStore {
@@ -43,11 +52,12 @@ export interface SqliteStore extends OpenedStore {
 const pageSize = 1000;
 
 export const openSqliteStore = async (options: SqliteStoreOptions): Promise<SqliteStore> => {
-  const { path, maxBatch = 1000 } = options;
+  const { path, maxBatch = 1000, readOnly = false } = options;
   if (typeof path !== 'string' || path === '' || path === ':memory:' || path.startsWith('file:')) {
     throw new TypeError('"path" expected the path of a database file');
   }
   if (!Number.isSafeInteger(maxBatch) || maxBatch < 1) throw new RangeError('"maxBatch" expected an integer >= 1');
+  if (readOnly) return openReadOnly(path);
   mkdirSync(dirname(path), { recursive: true });
   const feed = new LiveFeed();
   // The writer creates and migrates the file; only then can a read-only connection open it.
@@ -66,18 +76,37 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Sqli
   return { store, vault: new SqliteKeyVault(writer, store), close: () => store.close(), stats: () => writer.stats() };
 };
 
+const readOnlyStats: WriterStats = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0 };
+
+const openReadOnly = (path: string): SqliteStore => {
+  let reader: Reader;
+  try {
+    reader = new Reader(openReadOnlyDatabase(path));
+  } catch (error) {
+    throw new StoreUnavailableError(`could not open ${path} read-only: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const store = new SqliteEventStore(undefined, reader, new LiveFeed());
+  return { store, vault: new SqliteKeyVault(undefined, store), close: () => store.close(), stats: () => readOnlyStats };
+};
+
+/** The writer, or StoreUnavailableError when the store was opened read-only. */
+const writable = (writer: WriterClient | undefined): WriterClient => {
+  if (writer === undefined) throw new StoreUnavailableError('the SQLite store is open read-only');
+  return writer;
+};
+
 class SqliteEventStore implements EventStore {
   private closing: Promise<void> | undefined;
 
   constructor(
-    private readonly writer: WriterClient,
+    private readonly writer: WriterClient | undefined,
     private readonly reader: Reader,
     private readonly feed: LiveFeed,
   ) {}
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const request = encodeAppend(stream, events, expected);
-    const result = await this.writer.submit({ op: 'append', ...request });
+    const result = await writable(this.writer).submit({ op: 'append', ...request });
     if (result === undefined) throw new Error('the SQLite writer answered an append without a result');
     return result;
   }
@@ -120,13 +149,31 @@ class SqliteEventStore implements EventStore {
     return this.open().headPosition();
   }
 
+  async *readStored(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
+    let { after, limit } = checkReadAll(options);
+    while (limit > 0) {
+      const want = Math.min(limit, pageSize);
+      const page = this.open().storedPage(after, want);
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < want || last === undefined) return;
+      limit -= page.length;
+      after = last.position;
+    }
+  }
+
+  async streamHeads(options?: { readonly after?: number }): Promise<StreamHeads> {
+    const after = checkHeadsAfter(options);
+    return this.open().streamHeads(after);
+  }
+
   /** Stops accepting, lets in-flight writes commit, then closes the reader before the writer:
    *  the last connection to close checkpoints the WAL and removes it. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.writer.drain();
+      await this.writer?.drain();
       this.reader.close();
-      await this.writer.shutdown();
+      await this.writer?.shutdown();
       this.feed.end();
     })();
     return this.closing;
@@ -141,14 +188,15 @@ class SqliteEventStore implements EventStore {
 
 class SqliteKeyVault implements KeyVault {
   constructor(
-    private readonly writer: WriterClient,
+    private readonly writer: WriterClient | undefined,
     private readonly store: SqliteEventStore,
   ) {}
 
   async put(id: string, wrapped: Uint8Array): Promise<void> {
     // Copied now: the request is cloned to the writer a microtask later, and a caller that
     // wipes its buffer right after calling put must not have zeros stored.
-    await this.writer.submit({ op: 'put', id: checkVaultId(id), wrapped: Uint8Array.from(checkWrapped(wrapped)) });
+    const request = { op: 'put', id: checkVaultId(id), wrapped: Uint8Array.from(checkWrapped(wrapped)) } as const;
+    await writable(this.writer).submit(request);
   }
 
   async get(id: string): Promise<Uint8Array | undefined> {
@@ -156,6 +204,7 @@ class SqliteKeyVault implements KeyVault {
   }
 
   async destroy(id: string): Promise<void> {
-    await this.writer.submit({ op: 'destroy', id: checkVaultId(id) });
+    const request = { op: 'destroy', id: checkVaultId(id) } as const;
+    await writable(this.writer).submit(request);
   }
 }

@@ -7,8 +7,14 @@
 // request leaves nothing to undo and does not disturb its neighbours. An unexpected SQLite
 // error is different: the whole transaction is rolled back and every request in the batch is
 // answered "unavailable" — never a success that was not committed.
+//
+// The chain link of each event (chain.ts) is computed here, inside the same transaction that
+// writes the event: `prev` comes from the stream's head row, which the expected-revision check
+// reads anyway, and the new head's hash is written back with its revision (and, once the
+// events have their positions, the head's position).
 import type Database from 'better-sqlite3';
 import { decideAppend, type StoredRef } from '../appendRules.js';
+import { eventHash, GENESIS_HASH } from '../chain.js';
 import { sameBytes } from '../vaultRules.js';
 import { toWireError, type AppendOutcome, type WireEvent, type WriteReply, type WriteRequest, type WriterStats } from './protocol.js';
 
@@ -27,6 +33,7 @@ export class BatchWriter {
   private readonly eventAt;
   private readonly positionOf;
   private readonly setHead;
+  private readonly setHeadPosition;
   private readonly insertEvent;
   private readonly vaultGet;
   private readonly vaultInsert;
@@ -34,19 +41,24 @@ export class BatchWriter {
   private counters = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0 };
 
   constructor(private readonly db: Db) {
-    this.headOf = db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?');
+    this.headOf = db.prepare<[string], { revision: number; hash: string }>(
+      'SELECT revision, lower(hex(hash)) AS hash FROM streams WHERE stream = ?',
+    );
     this.refOf = db.prepare<[string], StoredRef>('SELECT stream, revision, position FROM events WHERE id = ?');
     this.eventAt = db.prepare<[number], WireEvent>(
-      'SELECT position, stream, revision, id, type, data, metadata FROM events WHERE position = ?',
+      `SELECT position, stream, revision, id, type, data, metadata, lower(hex(prev)) AS prev, lower(hex(hash)) AS hash
+         FROM events WHERE position = ?`,
     );
     this.positionOf = db.prepare<[string, number], { position: number }>(
       'SELECT position FROM events WHERE stream = ? AND revision = ?',
     );
-    this.setHead = db.prepare<[string, number]>(
-      'INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision',
+    this.setHead = db.prepare<[string, number, string]>(
+      `INSERT INTO streams (stream, revision, hash) VALUES (?, ?, unhex(?))
+       ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, hash = excluded.hash`,
     );
-    this.insertEvent = db.prepare<[string, number, string, string, string, string]>(
-      'INSERT INTO events (stream, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    this.setHeadPosition = db.prepare<[number, string]>('UPDATE streams SET position = ? WHERE stream = ?');
+    this.insertEvent = db.prepare<[string, number, string, string, string, string, string, string]>(
+      'INSERT INTO events (stream, revision, id, type, data, metadata, prev, hash) VALUES (?, ?, ?, ?, ?, ?, unhex(?), unhex(?))',
     );
     this.vaultGet = db.prepare<[string], { wrapped: Buffer }>('SELECT wrapped FROM vault WHERE id = ?');
     this.vaultInsert = db.prepare<[string, Buffer]>('INSERT INTO vault (id, wrapped) VALUES (?, ?)');
@@ -93,7 +105,8 @@ export class BatchWriter {
   }
 
   private append({ seq, stream, expected, events }: Append): WriteReply {
-    const head = this.headOf.get(stream)?.revision;
+    const headRow = this.headOf.get(stream);
+    const head = headRow?.revision;
     const ids = events.map((e) => e.id);
     const decision = decideAppend(stream, ids, expected, head, ids.map((id) => this.refOf.get(id)));
     const reply = (append: AppendOutcome): WriteReply => ({ seq, ok: true, append });
@@ -107,13 +120,20 @@ export class BatchWriter {
       case 'retry':
         return reply(this.outcome(decision.refs.map((ref) => this.stored(ref.position)), false));
       case 'write': {
-        // The head first: events.stream references streams.stream (foreign_keys is on).
-        this.setHead.run(stream, decision.firstRevision + events.length - 1);
-        const written = events.map((event, i): WireEvent => {
-          const revision = decision.firstRevision + i;
-          const { lastInsertRowid } = this.insertEvent.run(stream, revision, event.id, event.type, event.data, event.metadata);
-          return { position: Number(lastInsertRowid), stream, revision, ...event };
+        let prev = headRow?.hash ?? GENESIS_HASH;
+        const chained = events.map((event, i) => {
+          const fields = { stream, revision: decision.firstRevision + i, ...event, prev };
+          const hash = eventHash(fields);
+          prev = hash;
+          return { ...fields, hash };
         });
+        // The head first: events.stream references streams.stream (foreign_keys is on).
+        this.setHead.run(stream, decision.firstRevision + events.length - 1, prev);
+        const written = chained.map((e): WireEvent => {
+          const { lastInsertRowid } = this.insertEvent.run(stream, e.revision, e.id, e.type, e.data, e.metadata, e.prev, e.hash);
+          return { position: Number(lastInsertRowid), ...e };
+        });
+        this.setHeadPosition.run(written.at(-1)?.position ?? 0, stream);
         return reply(this.outcome(written, true));
       }
     }
