@@ -15,6 +15,7 @@ import { ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, JsonObject, KeyVault } from '../store/eventStore.js';
 import { auditStream, type RejectionStage, type RequestRejected } from '../domain/audit/events.js';
 import type { Clock, ServiceContext } from './context.js';
+import { Checkpointer, type CheckpointOutcome } from './forensics/checkpoints.js';
 import { handlers } from './operations/index.js';
 import { runScheduler, type SchedulerRun } from './scheduler.js';
 import type { Input, KmsApi, OperationName, Output, RequestContext } from './shapes.js';
@@ -29,11 +30,17 @@ export interface KeyledgerOptions {
   readonly rootKey: Uint8Array;
   readonly clock?: Clock;
   readonly newKeyId?: () => string;
+  /** Where to export the audit public key (PEM) when the audit key is created, e.g.
+   *  `<data dir>/audit-key.pub`: `keyledger verify` needs only it and a copy of the log. */
+  readonly auditPublicKeyFile?: string;
 }
 
 const systemClock: Clock = { now: () => new Date() };
 
 export class Keyledger implements KmsApi {
+  /** Signs checkpoints of the hash chain; set by `open`. */
+  private checkpointer: Checkpointer | undefined;
+
   private constructor(
     private readonly svc: ServiceContext,
     private readonly runner: ProjectionRunner,
@@ -71,7 +78,29 @@ export class Keyledger implements KmsApi {
       clock,
       newKeyId: options.newKeyId ?? randomUUID,
     };
-    return new Keyledger(svc, runner, options.store, recorder);
+    const kms = new Keyledger(svc, runner, options.store, recorder);
+    const { store, vault, rootKey, auditPublicKeyFile: publicKeyFile } = options;
+    kms.checkpointer = new Checkpointer({ store, vault, rootKey, clock, publicKeyFile });
+    return kms;
+  }
+
+  /**
+   * Appends a signed checkpoint of every stream's head to `$checkpoints` (DESIGN.md, "Tamper
+   * evidence"), creating the audit key on first use; a no-op when no stream moved since the
+   * last one. The serve command calls it on a timer and at clean shutdown.
+   */
+  appendCheckpoint(): Promise<CheckpointOutcome> {
+    return this.forensics().append();
+  }
+
+  /** The audit public key (raw 32-byte Ed25519) that verifies the checkpoints. */
+  auditPublicKey(): Promise<Uint8Array> {
+    return this.forensics().publicKey();
+  }
+
+  private forensics(): Checkpointer {
+    if (this.checkpointer === undefined) throw new Error('Keyledger.open sets the checkpointer');
+    return this.checkpointer;
   }
 
   execute<O extends OperationName>(operation: O, input: Input<O>, context: RequestContext): Promise<Output<O>> {
