@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// The `keyledger` command. Thin on purpose: it picks the command, runs it, and turns what it
+// returns or throws into an exit code. Each command lives in its own file under src/cli and is
+// imported only when chosen, so `--help` and `principals` do not load the server and the store.
+import { ExitCode, isCliError } from './cliError.js';
+import { exitCodesHelp, twoColumns } from './options.js';
+
+const mainHelp = `Usage: keyledger <command> [options]
+
+A self-hosted key management service that speaks the AWS KMS API and keeps its whole state as
+an immutable event log.
+
+Commands:
+${twoColumns([
+  ['serve', 'run the KMS server (the default data directory is ./data)'],
+  ['principals add', 'create an access key and print its secret, once'],
+  ['principals list', 'list access keys (never their secrets)'],
+  ['principals remove', 'delete an access key'],
+])}
+
+Run 'keyledger <command> --help' for a command's options.
+
+Exit codes:
+${exitCodesHelp}
+`;
+
+const run = async (argv: readonly string[]): Promise<number> => {
+  const [command, ...rest] = argv;
+  const out = (text: string): void => void process.stdout.write(text);
+  switch (command) {
+    case 'serve':
+      return (await import('./serve.js')).serveCommand(rest);
+    case 'principals':
+      return (await import('./principals.js')).principalsCommand(rest, { env: process.env, out });
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(mainHelp);
+      return command === undefined ? ExitCode.usage : ExitCode.ok;
+    default:
+      process.stderr.write(`keyledger: unknown command '${command}'\n\n${mainHelp}`);
+      return ExitCode.usage;
+  }
+};
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (isCliError(e)) {
+      process.stderr.write(`keyledger: ${e.message}\n`);
+      process.exit(e.exitCode);
+    }
+    // Not a CliError: a bug. The stack helps us; it holds no request data (none is handled here).
+    process.stderr.write(`keyledger: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(ExitCode.failure);
+  },
+);
