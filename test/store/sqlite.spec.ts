@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../src/store/eventStore.js';
@@ -163,5 +164,23 @@ describe('SQLite store', () => {
   it('rejects paths it cannot serve', async () => {
     expect(await rejectionOf(openSqliteStore({ path: ':memory:' }))).toBeInstanceOf(TypeError);
     expect(await rejectionOf(openSqliteStore({ path: 'x.db', maxBatch: 0 }))).toBeInstanceOf(RangeError);
+  });
+});
+
+describe('SQLite store files', () => {
+  it('creates the database, its WAL and shared-memory files readable by the owner only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyledger-mode-'));
+    const previous = process.umask(0o022);
+    try {
+      const opened = await openSqliteStore({ path: join(dir, 'keyledger.db') });
+      await opened.store.append('s', [{ id: crypto.randomUUID(), type: 'T', data: {}, metadata: {} }], 'no_stream');
+      for (const f of ['keyledger.db', 'keyledger.db-wal', 'keyledger.db-shm'].map((n) => join(dir, n)).filter((f) => existsSync(f))) {
+        expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
+      }
+      await opened.close();
+    } finally {
+      process.umask(previous);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The SQLite file: its connections' settings and its schema, versioned by `PRAGMA user_version`
 // so a later release can migrate a data directory forward (and an older release refuses a
 // newer file instead of misreading it).
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { chainExistingEvents } from './chainMigration.js';
 
@@ -58,6 +59,10 @@ const busyTimeoutMs = 5000;
  * them in free space.
  */
 export const openWriteConnection = (path: string): Db => {
+  // The log holds wrapped key material and who used which key: owner-only, like the root key.
+  // Created here before SQLite sees it, since SQLite gives the -wal and -shm files the mode of
+  // the database file.
+  closeSync(openSync(path, 'a', 0o600));
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
