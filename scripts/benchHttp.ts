@@ -101,7 +101,7 @@ const main = async (): Promise<void> => {
   const log: string[] = [];
   try {
     const running = await startServe(
-      { dataDir: dir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60 },
+      { dataDir: dir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600 },
       {
         env: { KEYLEDGER_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, KEYLEDGER_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEYLEDGER_ROOT_KEY: b64(32) },
         cwd: dir,

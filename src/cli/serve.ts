@@ -19,9 +19,9 @@ import { acquireDataDirLock } from './dataDirLock.js';
 import { watchPrincipals } from './livePrincipals.js';
 import { type Logger, createLogger } from './logger.js';
 import { helpText, parseCommand } from './options.js';
-import { startSchedulerLoop } from './schedulerLoop.js';
+import { startCheckpointLoop, startSchedulerLoop } from './schedulerLoop.js';
 import { ENV, type Env, type ServeSettings, isLoopback, resolveServeSettings } from './settings.js';
-import { ROOT_KEY_FILE, STORE_FILE, serveSpec } from './serveSpec.js';
+import { AUDIT_PUBLIC_KEY_FILE, ROOT_KEY_FILE, STORE_FILE, serveSpec } from './serveSpec.js';
 
 export interface ServeIo {
   readonly env: Env;
@@ -110,10 +110,18 @@ export const startServe = async (settings: ServeSettings, io: Partial<ServeIo> =
       throw new CliError(`cannot open the store ${storeFile}: ${messageOf(e)}`);
     });
     undo.push(() => opened.close());
-    const kms = await Keyledger.open({ store: opened.store, vault: opened.vault, rootKey: rootKey.key }).catch((e: unknown) => {
+    const auditPublicKeyFile = join(settings.dataDir, AUDIT_PUBLIC_KEY_FILE);
+    const kms = await Keyledger.open({ store: opened.store, vault: opened.vault, rootKey: rootKey.key, auditPublicKeyFile }).catch((e: unknown) => {
       throw new CliError(`cannot load the keys in ${storeFile}: ${messageOf(e)}`);
     });
     undo.push(() => kms.close());
+    const checkpoints = await startCheckpointLoop(kms, settings.checkpointIntervalSeconds * 1000, logger);
+    // Runs after the listener has drained and the scheduler has stopped: the last checkpoint
+    // covers every event this server wrote.
+    undo.push(async () => {
+      await checkpoints.stop();
+      await checkpoints.runNow();
+    });
     const scheduler = await startSchedulerLoop(kms, settings.schedulerIntervalSeconds * 1000, logger);
     undo.push(() => scheduler.stop());
 

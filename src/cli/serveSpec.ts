@@ -5,6 +5,8 @@ import { type CommandSpec, exitCodesHelp } from './options.js';
 import { DEFAULTS, ENV, configFileHelp } from './settings.js';
 
 export const STORE_FILE = 'keyledger.db';
+/** The audit public key (PEM) that `keyledger verify` checks checkpoints with; written with the first checkpoint. */
+export const AUDIT_PUBLIC_KEY_FILE = 'audit-key.pub';
 export const ROOT_KEY_FILE = 'root.key';
 
 export const serveOptions = {
@@ -34,6 +36,11 @@ export const serveOptions = {
     type: 'string',
     value: '<seconds>',
     description: `How often due rotations and deletions are applied (also once at start).\nDefault ${DEFAULTS.schedulerIntervalSeconds}`,
+  },
+  'checkpoint-interval': {
+    type: 'string',
+    value: '<seconds>',
+    description: `How often a signed checkpoint of the log is appended (also at start and\nat clean shutdown). Default ${DEFAULTS.checkpointIntervalSeconds}`,
   },
   config: { type: 'string', value: '<file>', description: `JSON config file (keys below). Also ${ENV.config}.` },
 } as const;

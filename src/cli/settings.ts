@@ -17,6 +17,7 @@ export const DEFAULTS = {
   /** AWS's documentation account (docs.aws.amazon.com uses it in every example ARN). */
   account: '111122223333',
   schedulerIntervalSeconds: 60,
+  checkpointIntervalSeconds: 3600,
 } as const;
 
 export const ENV = {
@@ -38,6 +39,7 @@ export interface ConfigFile {
   readonly tlsKey?: string;
   readonly insecurePlainHttpOnNonLoopback?: boolean;
   readonly schedulerIntervalSeconds?: number;
+  readonly checkpointIntervalSeconds?: number;
 }
 
 type Kind = 'string' | 'number' | 'boolean';
@@ -52,6 +54,7 @@ export const configKeys: Readonly<Record<keyof ConfigFile, { readonly kind: Kind
   tlsKey: { kind: 'string', path: true, doc: 'PEM private key (as --tls-key)' },
   insecurePlainHttpOnNonLoopback: { kind: 'boolean', doc: 'as --insecure-plain-http-on-non-loopback' },
   schedulerIntervalSeconds: { kind: 'number', doc: 'seconds between scheduler runs (as --scheduler-interval)' },
+  checkpointIntervalSeconds: { kind: 'number', doc: 'seconds between signed checkpoints (as --checkpoint-interval)' },
 };
 
 const isKey = (key: string): key is keyof ConfigFile => Object.hasOwn(configKeys, key);
@@ -107,6 +110,7 @@ export interface ServeFlags extends CommonFlags {
   readonly 'tls-key'?: string | undefined;
   readonly 'insecure-plain-http-on-non-loopback'?: boolean | undefined;
   readonly 'scheduler-interval'?: string | undefined;
+  readonly 'checkpoint-interval'?: string | undefined;
 }
 
 export interface CommonSettings {
@@ -120,6 +124,7 @@ export interface ServeSettings extends CommonSettings {
   readonly port: number;
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly schedulerIntervalSeconds: number;
+  readonly checkpointIntervalSeconds: number;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
@@ -189,5 +194,8 @@ export const resolveServeSettings = (flags: ServeFlags, env: Env): ServeSettings
     port,
     ...(certFile !== undefined && keyFile !== undefined ? { tls: { certFile: resolve(certFile), keyFile: resolve(keyFile) } } : {}),
     schedulerIntervalSeconds: parseInterval(interval),
+    checkpointIntervalSeconds: parseInterval(
+      nonEmpty(flags['checkpoint-interval']) ?? config.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
+    ),
   };
 };

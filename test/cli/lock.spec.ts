@@ -53,14 +53,14 @@ it('takes over a lock whose process is gone', async () => {
 it('refuses a second in-process start on the same directory, and releases the lock when a start fails', async () => {
   const server = await startTestServer('lock-inprocess');
   try {
-    await expect(startServe({ dataDir: server.dataDir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60 })).rejects.toMatchObject({
+    await expect(startServe({ dataDir: server.dataDir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600 })).rejects.toMatchObject({
       exitCode: 3,
     });
     // A start that fails after taking the lock (port in use) must give the lock back.
     const busy = join(root, 'busy');
     await expect(
       startServe(
-        { dataDir: busy, host: '127.0.0.1', port: server.running.port, account: '111122223333', schedulerIntervalSeconds: 60 },
+        { dataDir: busy, host: '127.0.0.1', port: server.running.port, account: '111122223333', schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600 },
         { env: ADMIN_ENV, out: () => undefined },
       ),
     ).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('already in use') });

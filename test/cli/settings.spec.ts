@@ -15,27 +15,28 @@ const configFile = (content: unknown): string => {
 };
 
 describe('serve settings', () => {
-  it('defaults: ./data, 127.0.0.1:4599, account 111122223333, scheduler every 60 s, plain HTTP', () => {
+  it('defaults: ./data, 127.0.0.1:4599, account 111122223333, scheduler every 60 s, checkpoints hourly, plain HTTP', () => {
     expect(resolveServeSettings({}, {})).toEqual({
       dataDir: resolve('./data'),
       host: '127.0.0.1',
       port: 4599,
       account: '111122223333',
       schedulerIntervalSeconds: 60,
+      checkpointIntervalSeconds: 3600,
     });
     expect(DEFAULTS.account).toBe('111122223333');
   });
 
   it('flags > environment > config file > defaults, for each setting', () => {
-    const config = configFile({ dataDir: '../from-config', host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, account: '444455556666' });
+    const config = configFile({ dataDir: '../from-config', host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, account: '444455556666' });
     const env = { KEYLEDGER_CONFIG: config, KEYLEDGER_DATA_DIR: '/env/data', KEYLEDGER_HOST: '127.0.0.2', KEYLEDGER_PORT: '2002' };
     expect(resolveServeSettings({}, { KEYLEDGER_CONFIG: config })).toMatchObject({
       dataDir: resolve(config, '../../from-config'), // relative to the config file
-      host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, account: '444455556666',
+      host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, account: '444455556666',
     });
     expect(resolveServeSettings({}, env)).toMatchObject({ dataDir: '/env/data', host: '127.0.0.2', port: 2002 });
-    expect(resolveServeSettings({ 'data-dir': '/flag/data', host: '127.0.0.1', port: '1001', 'scheduler-interval': '5', account: '777788889999' }, env)).toMatchObject({
-      dataDir: '/flag/data', host: '127.0.0.1', port: 1001, schedulerIntervalSeconds: 5, account: '777788889999',
+    expect(resolveServeSettings({ 'data-dir': '/flag/data', host: '127.0.0.1', port: '1001', 'scheduler-interval': '5', 'checkpoint-interval': '7', account: '777788889999' }, env)).toMatchObject({
+      dataDir: '/flag/data', host: '127.0.0.1', port: 1001, schedulerIntervalSeconds: 5, checkpointIntervalSeconds: 7, account: '777788889999',
     });
     // --config wins over KEYLEDGER_CONFIG; an empty variable counts as unset.
     const other = configFile({ port: 4004 });

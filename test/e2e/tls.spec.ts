@@ -58,7 +58,7 @@ describe('TLS', () => {
     const dataDir = join(tlsDir, 'bad');
     const garbage = join(tlsDir, 'garbage.pem');
     writeFileSync(garbage, 'not a certificate');
-    const settings = { dataDir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60 };
+    const settings = { dataDir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600 };
     await expect(startServe({ ...settings, tls: { certFile: garbage, keyFile } }, { env: ADMIN_ENV, out: () => undefined })).rejects.toMatchObject({
       exitCode: 2,
       message: expect.stringContaining('cannot serve HTTPS with --tls-cert/--tls-key'),

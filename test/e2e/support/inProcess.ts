@@ -26,7 +26,7 @@ export const startTestServer = async (
   const stdout: string[] = [];
   const log: string[] = [];
   const running = await startServe(
-    { dataDir, host: '127.0.0.1', port: 0, account: ACCOUNT, schedulerIntervalSeconds: 60, ...over },
+    { dataDir, host: '127.0.0.1', port: 0, account: ACCOUNT, schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600, ...over },
     {
       env: { ...ADMIN_ENV, ...env },
       cwd: dataDir,
