@@ -61,6 +61,7 @@ const filesHelp = [
   '  principals.json   access keys (SigV4); managed with `keyledger principals`, reloaded live',
   `  ${CREDENTIALS_FILE}       the first admin key as an AWS shared-credentials file (profile ${CREDENTIALS_PROFILE})`,
   `  ${LOCK_FILE}              the pid of the server using the directory (one server per directory)`,
+  `  ${AUDIT_PUBLIC_KEY_FILE}     the public key that verifies the log's signed checkpoints (keyledger verify)`,
 ].join('\n');
 
 export const serveSpec: CommandSpec<typeof serveOptions> = {
