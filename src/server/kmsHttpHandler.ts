@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { KmsApi, OperationName, RequestContext } from '../service/shapes.js';
+import { parseAuthorization } from './authorizationHeader.js';
 import { readBody } from './bodyReader.js';
 import { decodeInput, isOperationName } from './operations.js';
 import type { Authenticate, VerifiedIdentity } from './sigv4.js';
@@ -82,6 +83,26 @@ const sendJson = (res: ServerResponse, body: string, requestId: string): void =>
   res.end(body);
 };
 
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+const REGION = /^([a-z]+-){2,3}\d+$/;
+
+/**
+ * The access key id and Region a request claimed in its Authorization header, when they are
+ * well-formed: a brute-force attempt against one access key should show up under that key and
+ * Region in the audit trail. Nothing unchecked reaches a stream name.
+ */
+const claimedCredential = (headers: ReadonlyMap<string, readonly string[]>): { accessKeyId?: string; region?: string } | undefined => {
+  const values = headers.get('authorization');
+  if (values?.length !== 1) return undefined;
+  const parsed = parseAuthorization(values[0] ?? '', true);
+  if (!parsed.ok) return undefined;
+  const { accessKeyId, region } = parsed.value.credential;
+  return {
+    ...(ACCESS_KEY_ID.test(accessKeyId) ? { accessKeyId } : {}),
+    ...(REGION.test(region) ? { region } : {}),
+  };
+};
+
 export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestListener => {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const logger = options.logger ?? defaultLogger;
@@ -92,6 +113,8 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
     const sourceIp = req.socket.remoteAddress;
     let operation: OperationName | undefined;
     let identity: VerifiedIdentity | undefined;
+    /** Who a request that failed authentication claimed to be, for its audit record. */
+    let claimed: { accessKeyId?: string; region?: string } | undefined;
 
     const reject = (stage: RejectedRequest['stage'], error: WireError, close = false): void => {
       try {
@@ -101,7 +124,7 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
           stage,
           errorCode: error.type,
           ...(operation ? { operation } : {}),
-          ...(identity ?? {}),
+          ...(identity ?? claimed ?? {}),
           ...(sourceIp ? { sourceIp } : {}),
           ...(userAgent ? { userAgent } : {}),
         });
@@ -136,7 +159,10 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
 
     const [path = '', query = ''] = splitUrl(req.url);
     const auth = await options.authenticate({ method: req.method, path, query, headers, body: read.body });
-    if (!auth.ok) return reject('authentication', auth.error);
+    if (!auth.ok) {
+      claimed = claimedCredential(headers);
+      return reject('authentication', auth.error);
+    }
     identity = auth.value;
 
     const json = read.body.length === 0 ? { ok: true as const, value: {} } : parseStrictJson(read.body);

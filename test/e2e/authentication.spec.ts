@@ -88,6 +88,14 @@ describe('hand-signed requests', () => {
   it('unknown access key → UnrecognizedClientException', () =>
     expectOnlyAudit('UnrecognizedClientException', () => wire(handSigned({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00' }))));
 
+  it('records the access key and Region a refused request claimed, under that Region', async () => {
+    const head = await server.running.store.headPosition();
+    await wire(handSigned({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00' }));
+    const [audit] = await settledEventsAfter(server.running.store, head, 1);
+    expect(audit?.stream).toMatch(/^audit-anonymous-us-east-1-/);
+    expect(audit?.data).toMatchObject({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00', errorCode: 'UnrecognizedClientException' });
+  });
+
   it('unsigned request → MissingAuthenticationTokenException', () =>
     expectOnlyAudit('MissingAuthenticationTokenException', () => wire(handSigned({ unsigned: true }))));
 
@@ -144,7 +152,7 @@ it('after the server stops, the SQLite file holds the audit records and only the
   try {
     const events = await eventsAfter(opened.store);
     const rejected = events.filter((e) => e.type === 'RequestRejected');
-    expect(rejected).toHaveLength(10);
+    expect(rejected).toHaveLength(11);
     const keyStreams = new Set(events.filter((e) => e.stream.startsWith('key-')).map((e) => e.stream));
     expect(keyStreams.size).toBe(1); // the accepted control request
     expect(events.filter((e) => !e.stream.startsWith('key-') && !e.stream.startsWith('audit-') && e.stream !== '$checkpoints')).toEqual([]);
