@@ -12,16 +12,17 @@ import { AliasIndex } from '../projections/aliasIndex.js';
 import { KeyViews } from '../projections/keyViews.js';
 import { LastUsageView } from '../projections/lastUsage.js';
 import { ProjectionRunner } from '../projections/runner.js';
-import type { EventStore, JsonObject, KeyVault } from '../store/eventStore.js';
-import { auditStream, type RejectionStage, type RequestRejected } from '../domain/audit/events.js';
-import type { Clock, ServiceContext } from './context.js';
+import type { EventStore, KeyVault } from '../store/eventStore.js';
+import type { Clock, Handler, ServiceContext } from './context.js';
 import { Checkpointer, type CheckpointOutcome } from './forensics/checkpoints.js';
 import { handlers } from './operations/index.js';
 import { runScheduler, type SchedulerRun } from './scheduler.js';
 import type { Input, KmsApi, OperationName, Output, RequestContext } from './shapes.js';
 import { StreamWriter } from './streamWriter.js';
 import { auditParameters } from './auditParameters.js';
-import { RequestRecorder } from './requestRecorder.js';
+import { RequestRecorder, type Rejection } from './requestRecorder.js';
+
+export type { Rejection } from './requestRecorder.js';
 import { resolveKeyArn } from './resolve.js';
 
 export interface KeyledgerOptions {
@@ -44,7 +45,6 @@ export class Keyledger implements KmsApi {
   private constructor(
     private readonly svc: ServiceContext,
     private readonly runner: ProjectionRunner,
-    private readonly store: EventStore,
     private readonly recorder: RequestRecorder,
   ) {}
 
@@ -78,7 +78,7 @@ export class Keyledger implements KmsApi {
       clock,
       newKeyId: options.newKeyId ?? randomUUID,
     };
-    const kms = new Keyledger(svc, runner, options.store, recorder);
+    const kms = new Keyledger(svc, runner, recorder);
     const { store, vault, rootKey, auditPublicKeyFile: publicKeyFile } = options;
     kms.checkpointer = new Checkpointer({ store, vault, rootKey, clock, publicKeyFile });
     return kms;
@@ -139,13 +139,10 @@ export class Keyledger implements KmsApi {
   /**
    * Records a request refused before it reached any key (transport, authentication or
    * validation) in the audit stream of its account, Region and day. Nothing else is written
-   * for it. The record carries no request body: only who, from where, and what was answered.
+   * for it.
    */
-  async recordRejected(rejection: Rejection): Promise<void> {
-    const { at, ...rest } = rejection;
-    const data: RequestRejected['data'] = { at: at.toISOString(), ...definedOnly(rest) };
-    const event = { id: randomUUID(), type: 'RequestRejected', data: data as unknown as JsonObject, metadata: { occurredAt: data.at } };
-    await this.store.append(auditStream(rejection.account, rejection.region, at), [event], 'any');
+  recordRejected(rejection: Rejection): Promise<void> {
+    return this.recorder.rejected(rejection);
   }
 
   /** Appends the rotations and deletions that are due by the service's clock. */
@@ -169,24 +166,3 @@ export class Keyledger implements KmsApi {
   }
 }
 
-/** A request refused at the edge, as the HTTP layer reports it. */
-export interface Rejection {
-  readonly requestId: string;
-  readonly at: Date;
-  readonly stage: RejectionStage;
-  readonly errorCode: string;
-  readonly operation?: string;
-  readonly principalArn?: string;
-  readonly accessKeyId?: string;
-  readonly account?: string;
-  readonly region?: string;
-  readonly sourceIp?: string;
-  readonly userAgent?: string;
-}
-
-const definedOnly = (r: Omit<Rejection, 'at' | 'account' | 'region'> & { account?: string; region?: string }) => {
-  const { account: _account, region: _region, ...fields } = r;
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Omit<RequestRejected['data'], 'at'>;
-};
-
-type Handler<O extends OperationName> = (svc: ServiceContext, input: Input<O>, context: RequestContext) => Promise<Output<O>>;

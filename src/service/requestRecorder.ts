@@ -4,11 +4,26 @@
 // RequestRecorded event in the audit stream of its account, Region and day, durable before the
 // answer leaves, like every other event.
 import { randomUUID } from 'node:crypto';
-import { auditStream, readOnlyOperations, type RequestRecorded } from '../domain/audit/events.js';
+import { auditStream, readOnlyOperations, type RejectionStage, type RequestRecorded, type RequestRejected } from '../domain/audit/events.js';
 import { isKmsError } from '../domain/errors.js';
 import type { EventStore, JsonObject } from '../store/eventStore.js';
 import { eventMetadata, type Clock } from './context.js';
 import type { RequestContext } from './shapes.js';
+
+/** A request refused at the edge (transport, authentication, validation), as the HTTP layer reports it. */
+export interface Rejection {
+  readonly requestId: string;
+  readonly at: Date;
+  readonly stage: RejectionStage;
+  readonly errorCode: string;
+  readonly operation?: string;
+  readonly principalArn?: string;
+  readonly accessKeyId?: string;
+  readonly account?: string;
+  readonly region?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+}
 
 export class RequestRecorder {
   /** Requests whose events have been made durable and which nobody has asked about yet. */
@@ -40,6 +55,15 @@ export class RequestRecorder {
     }
     if (!this.written.delete(request.requestId)) await this.record(operation, request, resources(), undefined);
     return out;
+  }
+
+  /** A RequestRejected record: who, from where, what was answered; never the request body. */
+  async rejected(rejection: Rejection): Promise<void> {
+    const { at, account, region, ...fields } = rejection;
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    const data = { at: at.toISOString(), ...defined } as RequestRejected['data'];
+    const event = { id: randomUUID(), type: 'RequestRejected', data: data as unknown as JsonObject, metadata: { occurredAt: data.at } };
+    await this.store.append(auditStream(account, region, at), [event], 'any');
   }
 
   private async record(operation: string, request: RequestContext, resources: string[], error: unknown): Promise<void> {
