@@ -12,6 +12,8 @@ export const ExitCode = {
   locked: 3,
   /** The thing named (e.g. an access key id) does not exist. */
   notFound: 4,
+  /** `keyledger verify` found a broken link: the log was tampered with (or damaged). */
+  tampered: 5,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -16,6 +16,10 @@ ${twoColumns([
   ['principals add', 'create an access key and print its secret, once'],
   ['principals list', 'list access keys (never their secrets)'],
   ['principals remove', 'delete an access key'],
+  ['verify', 'check the log against its hash chains and signed checkpoints'],
+  ['history <key|alias>', "a key's or alias's timeline and its state at an instant or position"],
+  ['keys list', 'list the keys of a data directory, without a server'],
+  ['keys describe <key>', "a key's KeyMetadata and aliases, without a server"],
 ])}
 
 Run 'keyledger <command> --help' for a command's options.
@@ -32,6 +36,12 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return (await import('./serve.js')).serveCommand(rest);
     case 'principals':
       return (await import('./principals.js')).principalsCommand(rest, { env: process.env, out });
+    case 'verify':
+      return (await import('./verify.js')).verifyCommand(rest, { env: process.env, out, terminal: process.stderr });
+    case 'history':
+      return (await import('./history.js')).historyCommand(rest, { env: process.env, out });
+    case 'keys':
+      return (await import('./keys.js')).keysCommand(rest, { env: process.env, out });
     case undefined:
     case 'help':
     case '--help':

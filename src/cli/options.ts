@@ -97,5 +97,6 @@ export const exitCodesHelp = twoColumns([
   [String(ExitCode.failure), 'failure at run time (I/O, port in use, store error)'],
   [String(ExitCode.usage), 'bad command line, environment or config file; nothing was changed'],
   [String(ExitCode.locked), 'another keyledger server is using the data directory'],
-  [String(ExitCode.notFound), 'the access key named does not exist'],
+  [String(ExitCode.notFound), 'what was named (an access key, a key, an alias) does not exist'],
+  [String(ExitCode.tampered), 'verify found the log tampered with'],
 ]);

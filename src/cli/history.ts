@@ -1,0 +1,135 @@
+// `keyledger history <key|alias>`: time travel from the command line (DESIGN.md, "Projections
+// and time travel"). For a key: its timeline up to an instant or log position, then its state
+// then, aliases included. For an alias: which key it named then, and its own timeline. Reads
+// only the streams involved (src/service/history.ts), from a read-only store.
+import { aliasArnOf, keyArnOf, type AliasName, type KeyId, type Scope } from '../domain/ids.js';
+import type { AsOf } from '../projections/asOf.js';
+import { aliasStateAsOf, keyStateAsOf, timeline } from '../service/history.js';
+import type { EventStore } from '../store/eventStore.js';
+import { CliError, ExitCode, usageError } from './cliError.js';
+import {
+  dataDirOptions,
+  jsonOption,
+  parseResourceRef,
+  readSections,
+  resolveReadSettings,
+  scopeOptions,
+  type ReadIo,
+  type ResourceRef,
+  refArn,
+} from './forensicsOptions.js';
+import { type AliasHistory, type History, type KeyHistory, historyJson, historyText } from './historyReport.js';
+import { keyStateView } from './keyStateView.js';
+import { type CommandSpec, helpText, parseCommand } from './options.js';
+import { withDataDir } from './readDataDir.js';
+
+const historyOptions = {
+  at: {
+    type: 'string',
+    value: '<ISO time>',
+    description: 'The instant to look at: ISO-8601 with Z or an offset, e.g.\n2026-01-01T12:00:00Z; a date alone is 00:00 UTC. Default: now.',
+  },
+  position: { type: 'string', value: '<n>', description: 'The log position to look at (with --at, both must hold).' },
+  ...scopeOptions,
+  ...jsonOption,
+  ...dataDirOptions,
+} as const;
+
+export const historySpec: CommandSpec<typeof historyOptions> = {
+  usage: 'keyledger history <key-id|key-arn|alias/name|alias-arn> [options]',
+  summary:
+    "A key's timeline — time, revision, event, principal, operation, request id, details — up to a\n" +
+    'point in time or log position, then its state at that point (KeyState, description, spec, usage,\n' +
+    'deletion date, rotation, key materials, tags, aliases, policy). For an alias: the key it named\n' +
+    'then, and its timeline. Wrapped key material is never printed.',
+  options: historyOptions,
+  positionals: { min: 1, max: 1 },
+  sections: readSections,
+};
+
+/** ISO-8601 with an explicit offset: a zone-less time would silently mean the machine's zone. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+const parseAsOf = (at: string | undefined, position: string | undefined): AsOf => {
+  let time: string | undefined;
+  if (at !== undefined) {
+    const ms = ISO_TIME.test(at) ? Date.parse(at) : NaN;
+    if (Number.isNaN(ms)) throw usageError(`--at must be an ISO-8601 time with Z or an offset (e.g. 2026-01-01T12:00:00Z), got '${at}'`);
+    time = new Date(ms).toISOString();
+  }
+  if (position !== undefined && !(/^\d{1,15}$/.test(position))) throw usageError(`--position must be a log position (a whole number), got '${position}'`);
+  return { ...(time !== undefined ? { time } : {}), ...(position !== undefined ? { position: Number(position) } : {}) };
+};
+
+const streamExists = async (store: EventStore, stream: string): Promise<boolean> => {
+  for await (const _ of store.readStream(stream, { limit: 1 })) return true;
+  return false;
+};
+
+/** Every alias ever created in the scope, deleted ones included: their streams, from the
+ *  store's index of stream heads, so finding them costs no pass over the log. */
+const aliasArnsIn = async (store: EventStore, scope: Scope): Promise<string[]> => {
+  const prefix = `alias-${aliasArnOf(scope, 'alias/' as AliasName)}`;
+  const { heads } = await store.streamHeads();
+  return heads.filter((h) => h.stream.startsWith(prefix)).map((h) => h.stream.slice('alias-'.length));
+};
+
+const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'key' }>, asOf: AsOf): Promise<KeyHistory> => {
+  const folded = await keyStateAsOf(store, ref.keyArn, asOf, await aliasArnsIn(store, ref.scope));
+  const { state } = folded;
+  return {
+    resource: 'key',
+    arn: ref.keyArn,
+    asOf,
+    revision: folded.revision,
+    position: folded.position,
+    state: state.status === 'Nonexistent' ? null : keyStateView(state, folded.aliases),
+    timeline: await timeline(store, `key-${ref.keyArn}`, asOf),
+  };
+};
+
+const aliasHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'alias' }>, asOf: AsOf): Promise<AliasHistory> => {
+  const folded = await aliasStateAsOf(store, ref.aliasArn, asOf);
+  const { state } = folded;
+  let target: AliasHistory['target'] = null;
+  if (state.status === 'Active') {
+    // An alias and its key share an account and Region, so the key's ARN follows from the alias's.
+    const keyArn = keyArnOf(ref.scope, state.targetKeyId as KeyId);
+    const key = (await keyStateAsOf(store, keyArn, asOf, [])).state;
+    target = { keyId: state.targetKeyId, keyArn, keyState: key.status === 'Nonexistent' ? null : key.status };
+  }
+  return {
+    resource: 'alias',
+    aliasName: ref.aliasName,
+    arn: ref.aliasArn,
+    asOf,
+    revision: folded.revision,
+    position: folded.position,
+    status: state.status,
+    target,
+    timeline: await timeline(store, `alias-${ref.aliasArn}`, asOf),
+  };
+};
+
+/** `keyledger history …`: exit 0, or 4 when the key or alias never existed at all. */
+export const historyCommand = async (argv: readonly string[], io: ReadIo): Promise<ExitCode> => {
+  const parsed = parseCommand(historySpec, argv);
+  if (parsed.help) {
+    io.out(helpText(historySpec));
+    return ExitCode.ok;
+  }
+  const { values, positionals } = parsed;
+  const { dataDir, scope } = resolveReadSettings(values, io.env);
+  const asOf = parseAsOf(values.at, values.position);
+  const ref = parseResourceRef(positionals[0] ?? '', scope);
+  const history = await withDataDir(dataDir, async (store): Promise<History> => {
+    // "Never existed" is about the whole log, not the point: a key created after --at still
+    // has a history worth showing (empty, and a state of "not yet").
+    if (!(await streamExists(store, `${ref.kind}-${refArn(ref)}`))) {
+      throw new CliError(`no ${ref.kind} ${refArn(ref)} ever existed in the log of ${dataDir}`, ExitCode.notFound);
+    }
+    return ref.kind === 'key' ? keyHistory(store, ref, asOf) : aliasHistory(store, ref, asOf);
+  });
+  io.out(values.json === true ? historyJson(history) : historyText(history));
+  return ExitCode.ok;
+};
