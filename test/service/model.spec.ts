@@ -162,7 +162,9 @@ class SetRotation extends KeyCmd {
     await expectOutcome(call, expected);
     if (expected) return;
     if (this.period === undefined) key.rotation.enabled = false;
-    else if (!(key.rotation.enabled && key.rotation.period === this.period)) key.rotation = { enabled: true, period: this.period, enabledAt: m.now };
+    // A new period on an enabled key keeps the schedule's start; enabling starts it now.
+    else if (key.rotation.enabled) key.rotation.period = this.period;
+    else key.rotation = { enabled: true, period: this.period, enabledAt: m.now };
   }
   toString = () => (this.period === undefined ? `DisableKeyRotation(${this.k})` : `EnableKeyRotation(${this.k}, ${this.period})`);
 }
@@ -311,20 +313,27 @@ const commands = [
   ),
 ];
 
+const runModel = async (cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> => {
+  const h = await openHarness();
+  const model: Model = { now: START, keys: [], ciphers: [], aliases: new Map() };
+  const real: Real = { h, keyIds: [] };
+  // Two keys from the start, so that most generated commands have something to act on.
+  const setup = [new CreateKey(), new CreateKey()];
+  await fc.asyncModelRun(() => ({ model, real }), [...setup, ...cmds].map((c) => wrapWithChecks(c)));
+  h.kms.close();
+};
+
+const modelProperty = fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: '+1' }), runModel);
+
 describe('service model', () => {
   it('random command sequences keep every invariant', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.commands(commands, { maxCommands: 40, size: '+1' }), async (cmds) => {
-        const h = await openHarness();
-        const model: Model = { now: START, keys: [], ciphers: [], aliases: new Map() };
-        const real: Real = { h, keyIds: [] };
-        // Two keys from the start, so that most generated commands have something to act on.
-        const setup = [new CreateKey(), new CreateKey()];
-        await fc.asyncModelRun(() => ({ model, real }), [...setup, ...cmds].map((c) => wrapWithChecks(c)));
-        h.kms.close();
-      }),
-      { numRuns: 60 },
-    );
+    await fc.assert(modelProperty, { numRuns: 60 });
+  });
+
+  it('replays the pinned counterexample: a new rotation period keeps the schedule start', async () => {
+    // Found by seed -128498825: the model had restarted the schedule on a period change.
+    const pinned = [new SetRotation(1, 1000), new AdvanceTime(7), new SetRotation(1, 365), new AdvanceTime(358)];
+    await fc.assert(fc.asyncProperty(fc.constant(pinned), (cmds) => runModel(cmds)), { numRuns: 1 });
   });
 });
 
