@@ -10,6 +10,7 @@ import { CliError, ExitCode, usageError } from './cliError.js';
 import {
   dataDirOptions,
   jsonOption,
+  parseIsoTime,
   parseResourceRef,
   readSections,
   resolveReadSettings,
@@ -47,16 +48,8 @@ export const historySpec: CommandSpec<typeof historyOptions> = {
   sections: readSections,
 };
 
-/** ISO-8601 with an explicit offset: a zone-less time would silently mean the machine's zone. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
 const parseAsOf = (at: string | undefined, position: string | undefined): AsOf => {
-  let time: string | undefined;
-  if (at !== undefined) {
-    const ms = ISO_TIME.test(at) ? Date.parse(at) : NaN;
-    if (Number.isNaN(ms)) throw usageError(`--at must be an ISO-8601 time with Z or an offset (e.g. 2026-01-01T12:00:00Z), got '${at}'`);
-    time = new Date(ms).toISOString();
-  }
+  const time = at === undefined ? undefined : parseIsoTime('at', at);
   if (position !== undefined && !(/^\d{1,15}$/.test(position))) throw usageError(`--position must be a log position (a whole number), got '${position}'`);
   return { ...(time !== undefined ? { time } : {}), ...(position !== undefined ? { position: Number(position) } : {}) };
 };

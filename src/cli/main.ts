@@ -20,6 +20,8 @@ ${twoColumns([
   ['history <key|alias>', "a key's or alias's timeline and its state at an instant or position"],
   ['keys list', 'list the keys of a data directory, without a server'],
   ['keys describe <key>', "a key's KeyMetadata and aliases, without a server"],
+  ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export'],
+  ['usage', 'how often each key was used, per day, operation or principal'],
 ])}
 
 Run 'keyledger <command> --help' for a command's options.
@@ -42,6 +44,10 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return (await import('./history.js')).historyCommand(rest, { env: process.env, out });
     case 'keys':
       return (await import('./keys.js')).keysCommand(rest, { env: process.env, out });
+    case 'audit':
+      return (await import('./audit.js')).auditCommand(rest, { env: process.env, out });
+    case 'usage':
+      return (await import('./usage.js')).usageCommand(rest, { env: process.env, out });
     case undefined:
     case 'help':
     case '--help':
