@@ -10,6 +10,7 @@
 // those, and is the only thing that does.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Rejection } from '../service/requestRecorder.js';
 import type { KmsApi, OperationName, RequestContext } from '../service/shapes.js';
 import { parseAuthorization } from './authorizationHeader.js';
 import { readBody } from './bodyReader.js';
@@ -20,21 +21,11 @@ import { encodeOutput } from './validation/encodeOutput.js';
 import { parseStrictJson } from './validation/strictJson.js';
 import { AMZ_JSON, type WireError, errorBody, internalError, toWireError, wireError } from './wireError.js';
 
-/** A request refused before it reached the service: what the audit stream records. */
-export interface RejectedRequest {
-  readonly requestId: string;
-  readonly at: Date;
-  readonly stage: 'transport' | 'authentication' | 'validation';
-  /** The `__type` answered. */
-  readonly errorCode: string;
-  readonly operation?: OperationName;
-  readonly principalArn?: string;
-  readonly accessKeyId?: string;
-  readonly account?: string;
-  readonly region?: string;
-  readonly sourceIp?: string;
-  readonly userAgent?: string;
-}
+/**
+ * A request refused before it reached the service: what the audit stream records. The
+ * service's own type, so the record the HTTP layer reports is exactly what it stores.
+ */
+export type RejectedRequest = Rejection;
 
 export interface KmsServerLogger {
   error(message: string, details: Readonly<Record<string, unknown>>): void;
