@@ -27,6 +27,7 @@ export {
   MAX_ROTATION_PERIOD_IN_DAYS,
   MIN_ROTATION_PERIOD_IN_DAYS,
   nextRotationDate,
+  requireRotatable,
 } from './rotation.js';
 export { MAX_TAGS_PER_KEY, upsertTags, removeTags } from './tags.js';
 export { INVALID_CIPHERTEXT_MESSAGE } from './useKey.js';

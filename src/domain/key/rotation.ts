@@ -27,7 +27,8 @@ const rotationUnsupported = (key: LiveKey): string | undefined => {
   return undefined;
 };
 
-const requireRotatable = (key: LiveKey): void => {
+/** UnsupportedOperationException unless the key can rotate (also the rule for its rotation reads). */
+export const requireRotatable = (key: LiveKey): void => {
   const reason = rotationUnsupported(key);
   if (reason !== undefined) throw kmsError('UnsupportedOperationException', reason);
 };

@@ -2,7 +2,7 @@
 // ScheduleKeyDeletion, CancelKeyDeletion, GetKeyLastUsage (reference/aws-kms-api.md §1.1, §1.11).
 import { kmsError } from '../../domain/errors.js';
 import { keyArnOf, type KeyId } from '../../domain/ids.js';
-import { defaultKeyPolicy } from '../../domain/key/index.js';
+import { defaultKeyPolicy, isLive, type LiveKey } from '../../domain/key/index.js';
 import { keyUsagesFor } from '../../domain/key/keySpecs.js';
 import type { Key } from '../../domain/key/state.js';
 import type { Handler } from '../context.js';
@@ -11,8 +11,8 @@ import { keyMetadata } from '../keyMetadata.js';
 import { ordinal, pageInfo, paginate } from '../pagination.js';
 import { existingKey, resolveKey, resolveKeyArn } from '../resolve.js';
 
-const live = (key: Key): Exclude<Key, { status: 'Nonexistent' | 'Deleted' }> => {
-  if (key.status === 'Nonexistent' || key.status === 'Deleted') throw new Error('command left no live key');
+const live = (key: Key): LiveKey => {
+  if (!isLive(key)) throw new Error('command left no live key');
   return key;
 };
 
