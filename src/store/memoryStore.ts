@@ -30,22 +30,14 @@ import {
   encodeAppend,
   type StoredRef,
 } from './appendRules.js';
-import { eventHash, GENESIS_HASH, metadataWithLinks } from './chain.js';
+import { eventHash, GENESIS_HASH, metadataWithLinks, type ChainFields } from './chain.js';
 import { decodeJsonObject } from './json.js';
 import { checkVaultId, checkWrapped, sameBytes } from './vaultRules.js';
 import { catchUpThenLive, LiveFeed } from './subscription.js';
 import type { Observable } from 'rxjs';
 
-interface Row {
-  readonly stream: string;
-  readonly revision: number;
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-  readonly prev: string;
-  readonly hash: string;
-}
+/** A stored event: what the chain hashes, and its hash. */
+type Row = ChainFields & { readonly hash: string };
 
 const pageSize = 1000;
 
