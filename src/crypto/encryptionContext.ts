@@ -66,4 +66,7 @@ export const encodeEncryptionContext = (context?: EncryptionContext | undefined)
  * against its digest — it is an identifier, not a secret-keeping commitment.
  */
 export const encryptionContextDigest = (context?: EncryptionContext | undefined): string =>
-  bytesToHex(createHash('sha256').update(encodeEncryptionContext(context)).digest());
+  digestOfEncodedContext(encodeEncryptionContext(context));
+
+/** The same digest from bytes encodeEncryptionContext already produced (encode once on hot paths). */
+export const digestOfEncodedContext = (encoded: Uint8Array): string => bytesToHex(createHash('sha256').update(encoded).digest());

@@ -51,6 +51,7 @@ export {
 export {
   type EncryptionContext,
   assertEncryptionContext,
+  digestOfEncodedContext,
   encodeEncryptionContext,
   encryptionContextDigest,
 } from './encryptionContext.js';

@@ -7,7 +7,7 @@ import { kmsError } from '../domain/errors.js';
 import { keyStream, type KeyArn } from '../domain/ids.js';
 import type { UsageOperation } from '../domain/key/events.js';
 import type { Key } from '../domain/key/state.js';
-import { encodeEncryptionContext, encryptionContextDigest, isCryptoError } from '../crypto/index.js';
+import { digestOfEncodedContext, encodeEncryptionContext, isCryptoError } from '../crypto/index.js';
 import { eventMetadata, type ServiceContext } from './context.js';
 import { decideKey } from './keyCommands.js';
 import type { LiveKey } from './resolve.js';
@@ -50,7 +50,7 @@ const contextDigest = (context: EncryptionContext, member: string): string => {
       `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must be at most ${MAX_ENCRYPTION_CONTEXT_BYTES} bytes when encoded`,
     );
   }
-  return encryptionContextDigest(context);
+  return digestOfEncodedContext(encoded);
 };
 
 export const DRY_RUN_MESSAGE = 'The request would have succeeded, but the DryRun option is set.';

@@ -165,3 +165,11 @@ describe('input checks', () => {
     expect(e.message).toBe(message);
   });
 });
+
+describe('digestOfEncodedContext', () => {
+  it('equals encryptionContextDigest over the same context', async () => {
+    const { digestOfEncodedContext, encodeEncryptionContext, encryptionContextDigest } = await import('../../src/crypto/index.js');
+    const ctx = { tenant: 't1', 'ab': 'c' };
+    expect(digestOfEncodedContext(encodeEncryptionContext(ctx))).toBe(encryptionContextDigest(ctx));
+  });
+});

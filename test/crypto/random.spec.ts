@@ -48,6 +48,7 @@ describe('the public surface', () => {
         'SYMMETRIC_MATERIAL_BYTES',
         'assertEncryptionContext',
         'decryptSymmetric',
+        'digestOfEncodedContext',
         'encodeEncryptionContext',
         'encryptSymmetric',
         'encryptionContextDigest',
