@@ -3,8 +3,9 @@
 // operation, outcome and time. Reads the log once, read-only (readDataDir.ts). JSON Lines is the
 // export format: one CloudTrail record per line, ready for any CloudTrail tooling.
 import type { Scope } from '../domain/ids.js';
-import { type AuditFilter, matchesAudit } from '../projections/auditFilter.js';
-import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
+import type { AuditFilter } from '../projections/auditFilter.js';
+import type { AuditEntry } from '../projections/auditTrail.js';
+import { queryAudit } from '../service/auditQuery.js';
 import { ExitCode, usageError } from './cliError.js';
 import { dataDirOptions, parseIsoTime, parseResourceRef, readSections, resolveReadSettings, scopeOptions, type ReadIo } from './forensicsOptions.js';
 import { type CommandSpec, helpText, type OptionValues, parseCommand } from './options.js';
@@ -89,11 +90,7 @@ export const auditCommand = async (argv: readonly string[], io: ReadIo): Promise
   const { values } = parsed;
   const { dataDir, scope } = resolveReadSettings(values, io.env);
   const filter = filterOf(values, scope);
-  const entries = await withDataDir(dataDir, async (store) => {
-    const trail = new AuditTrail();
-    for await (const event of store.readAll()) trail.apply(event);
-    return [...trail.entries()].filter((e) => matchesAudit(filter, e));
-  });
+  const entries = await withDataDir(dataDir, (store) => queryAudit(store, filter));
   if (values.jsonl === true) io.out(entries.map((e) => `${JSON.stringify(e.record)}\n`).join(''));
   else if (values.json === true) io.out(`${JSON.stringify({ Records: entries.map((e) => e.record) }, null, 2)}\n`);
   else io.out(text(entries));
