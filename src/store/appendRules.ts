@@ -8,6 +8,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type OccurredWindow,
   type ReadStreamOptions,
 } from './eventStore.js';
 import { CHAIN_MEMBERS } from './chain.js';
@@ -86,7 +87,11 @@ const checkLimit = (limit: unknown): number => {
 /** Read options with defaults filled in; `from` is where to start, inclusive. */
 export const checkReadStream = (
   options: ReadStreamOptions = {},
-): { from: number; backwards: boolean; limit: number } => {
+): { from: number; backwards: boolean; limit: number; types: readonly string[] | undefined } => {
+  const { types } = options;
+  if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t.length === 0))) {
+    throw new TypeError('"types" expected an array of event type names');
+  }
   const backwards = options.direction === 'backwards';
   if (options.direction !== undefined && !backwards && options.direction !== 'forwards') {
     throw new RangeError(`"direction" expected 'forwards' or 'backwards', got ${String(options.direction)}`);
@@ -95,7 +100,27 @@ export const checkReadStream = (
     throw new RangeError(`"from" expected a revision >= 0, got ${String(options.from)}`);
   }
   const from = options.from ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
-  return { from, backwards, limit: checkLimit(options.limit) };
+  return { from, backwards, limit: checkLimit(options.limit), types };
+};
+
+/** `Date#toISOString` form: the only one under which instants compare correctly as strings. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export const checkOccurredWindow = (window: OccurredWindow): OccurredWindow => {
+  if (typeof window !== 'object' || window === null) throw new TypeError('expected a window { since?, until?, stream? }');
+  for (const bound of ['since', 'until'] as const) {
+    const value = window[bound];
+    if (value !== undefined && (typeof value !== 'string' || !ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
+      throw new RangeError(`"${bound}" expected an instant as Date#toISOString writes it (yyyy-mm-ddThh:mm:ss.sssZ), got ${String(value)}`);
+    }
+  }
+  if (window.stream !== undefined) checkStream(window.stream);
+  return window;
+};
+
+export const checkRequestId = (requestId: unknown): string => {
+  if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('"requestId" expected a non-empty string');
+  return requestId;
 };
 
 export const checkReadAll = (options: ReadAllOptions = {}): { after: number; limit: number } => {

@@ -2,6 +2,7 @@
 // semantics so that every adapter — memory, SQLite, PostgreSQL, KurrentDB — can honour it.
 // The store knows events only as JSON: it never imports domain types.
 import type { Observable } from 'rxjs';
+import type { SegmentRange, SegmentSummary } from './chainSegments.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -133,6 +134,24 @@ export interface ReadStreamOptions {
   readonly from?: number;
   readonly direction?: 'forwards' | 'backwards';
   readonly limit?: number;
+  /**
+   * Only events of these types. For reading a stream's rare events past its frequent ones (a
+   * key's lifecycle past its usage) without reading the frequent ones: served by an index.
+   */
+  readonly types?: readonly string[];
+}
+
+/**
+ * A window of time by each event's metadata `occurredAt` (DESIGN.md: every event has one), as
+ * `Date#toISOString` writes it, so that instants compare as strings.
+ */
+export interface OccurredWindow {
+  /** Inclusive; default: the beginning. */
+  readonly since?: string;
+  /** Exclusive; default: no end. */
+  readonly until?: string;
+  /** Only events of this stream. */
+  readonly stream?: string;
 }
 
 export interface ReadAllOptions {
@@ -157,6 +176,16 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   /** All events in global position order. */
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Events whose metadata `occurredAt` falls in the window, in position order (events without
+   * one never match). Served by an index: its cost follows the window, not the log.
+   */
+  readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent>;
+  /**
+   * The events one request wrote, across streams: those whose metadata `request.requestId` is
+   * `requestId`, in position order. Served by an index.
+   */
+  readRequest(requestId: string): AsyncIterable<RecordedEvent>;
   /** Catch-up from `after` (exclusive; default the beginning), then live, in position order. */
   subscribeAll(after?: number): Observable<RecordedEvent>;
   /** Position of the last committed event, or 0 when empty. */
@@ -169,6 +198,12 @@ export interface EventStore {
    * the heads as of their highest position.
    */
   streamHeads(options?: { readonly after?: number }): Promise<StreamHeads>;
+  /**
+   * Checks the hash chain of each segment of the log (chainSegments.ts), in parallel where the
+   * adapter can; summaries in the order of `ranges`. Optional: verify walks the log in one
+   * piece without it.
+   */
+  checkSegments?(ranges: readonly SegmentRange[], onSummary?: (summary: SegmentSummary) => void): Promise<SegmentSummary[]>;
   /** Finishes in-flight appends, then releases resources. Further calls fail. */
   close(): Promise<void>;
 }

@@ -12,6 +12,7 @@ import {
   type ExpectedRevision,
   type KeyVault,
   type NewEvent,
+  type OccurredWindow,
   type OpenedStore,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -23,7 +24,9 @@ import {
 import {
   checkAfter,
   checkHeadsAfter,
+  checkOccurredWindow,
   checkReadAll,
+  checkRequestId,
   checkReadStream,
   checkStream,
   decideAppend,
@@ -31,6 +34,7 @@ import {
   type StoredRef,
 } from './appendRules.js';
 import { eventHash, GENESIS_HASH, metadataWithLinks, type ChainFields } from './chain.js';
+import { summarizeSegment, type SegmentRange, type SegmentSummary } from './chainSegments.js';
 import { decodeJsonObject } from './json.js';
 import { checkVaultId, checkWrapped, sameBytes } from './vaultRules.js';
 import { catchUpThenLive, LiveFeed } from './subscription.js';
@@ -102,16 +106,53 @@ export class MemoryEventStore implements EventStore {
   }
 
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
-    const { from, backwards, limit } = checkReadStream(options);
+    const { from, backwards, limit, types } = checkReadStream(options);
     this.ensureOpen();
     const positions = this.streams.get(checkStream(stream)) ?? [];
     const step = backwards ? -1 : 1;
     let count = 0;
-    for (let r = Math.min(from, positions.length - (backwards ? 1 : 0)); count < limit; r += step, count++) {
+    for (let r = Math.min(from, positions.length - (backwards ? 1 : 0)); count < limit; r += step) {
       const position = positions[r];
       if (position === undefined) return;
+      if (types !== undefined && !types.includes(this.rows[position - 1]!.type)) continue;
+      count++;
       yield this.eventAt(position);
     }
+  }
+
+  // The two secondary reads scan: this adapter is for unit tests, where logs are small. What
+  // they must match is the SQLite adapter's indexed answers (the contract suite runs both).
+  async *readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent> {
+    const { since, until, stream } = checkOccurredWindow(window);
+    this.ensureOpen();
+    for (const [i, row] of this.rows.entries()) {
+      if (stream !== undefined && row.stream !== stream) continue;
+      const at = (JSON.parse(row.metadata) as { occurredAt?: unknown }).occurredAt;
+      if (typeof at !== 'string' || (since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
+      yield this.eventAt(i + 1);
+    }
+  }
+
+  async *readRequest(requestId: string): AsyncIterable<RecordedEvent> {
+    const id = checkRequestId(requestId);
+    this.ensureOpen();
+    for (const [i, row] of this.rows.entries()) {
+      const request = (JSON.parse(row.metadata) as { request?: { requestId?: unknown } }).request;
+      if (request?.requestId === id) yield this.eventAt(i + 1);
+    }
+  }
+
+  /** In this thread, one segment after another: the same answers as SQLite's threads. */
+  async checkSegments(ranges: readonly SegmentRange[], onSummary?: (summary: SegmentSummary) => void): Promise<SegmentSummary[]> {
+    const out: SegmentSummary[] = [];
+    for (const range of ranges) {
+      const events: StoredEvent[] = [];
+      for await (const e of this.readStored({ after: range.after, limit: range.through - range.after })) if (e.position <= range.through) events.push(e);
+      const summary = summarizeSegment(range, events);
+      onSummary?.(summary);
+      out.push(summary);
+    }
+    return out;
   }
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {

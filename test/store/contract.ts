@@ -6,6 +6,7 @@ import { appendContract } from './contract/appends.js';
 import { chainContract } from './contract/chain.js';
 import { modelContract } from './contract/model.js';
 import { readContract } from './contract/reads.js';
+import { secondaryReadContract } from './contract/secondaryReads.js';
 import { subscriptionContract } from './contract/subscriptions.js';
 import { lifecycleContract, vaultContract } from './contract/vaultAndLifecycle.js';
 import type { StoreFactory } from './helpers.js';
@@ -30,6 +31,7 @@ export const describeEventStoreContract = (name: string, factory: StoreFactory):
 
     describe('appends', () => appendContract(opened));
     describe('reads', () => readContract(opened));
+    describe('secondary reads', () => secondaryReadContract(opened));
     describe('subscribeAll', () => subscriptionContract(opened));
     describe('model', () => modelContract(opened));
     describe('hash chain', () => chainContract(opened));

@@ -150,9 +150,23 @@ describe('SQLite store', () => {
       db.close();
     });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(3);
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
     expect(tables.map((t) => t.name)).toEqual(['events', 'sqlite_sequence', 'streams', 'vault']);
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name").all();
+    expect(indexes.map((i) => i.name)).toEqual(['events_by_request', 'events_by_stream_time', 'events_by_stream_type']);
+    // The secondary reads use their indexes, and the position scans never touch a row.
+    const plan = (sql: string, ...params: unknown[]) =>
+      db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params).map((r) => (r as { detail: string }).detail).join('; ');
+    const window = "json_extract(metadata, '$.occurredAt') >= ? AND json_extract(metadata, '$.occurredAt') < ?";
+    expect(plan(`SELECT position FROM events INDEXED BY events_by_stream_time WHERE stream = ? AND ${window}`, 's', 'a', 'b')).toMatch(
+      /USING COVERING INDEX events_by_stream_time \(stream=\? AND <expr>>\? AND <expr><\?\)/,
+    );
+    expect(plan(`SELECT position FROM events INDEXED BY events_by_stream_time WHERE stream IN (SELECT stream FROM streams) AND ${window}`, 'a', 'b')).toMatch(
+      /USING COVERING INDEX events_by_stream_time \(stream=\? AND <expr>>\? AND <expr><\?\)/,
+    );
+    expect(plan("SELECT position FROM events INDEXED BY events_by_request WHERE json_extract(metadata, '$.request.requestId') = ?", 'r')).toMatch(/USING COVERING INDEX events_by_request/);
+    expect(plan('SELECT * FROM events INDEXED BY events_by_stream_type WHERE stream = ? AND type IN (SELECT value FROM json_each(?))', 's', '[]')).toMatch(/USING INDEX events_by_stream_type \(stream=\? AND type=\?\)/);
     const writable = new Database(path);
     cleanups.push(() => {
       writable.close();

@@ -4,7 +4,7 @@
 // would pin the WAL and stop checkpoints).
 import type Database from 'better-sqlite3';
 import { metadataWithLinks } from '../chain.js';
-import type { RecordedEvent, StoredEvent, StreamHead, StreamHeads } from '../eventStore.js';
+import type { JsonObject, RecordedEvent, StoredEvent, StreamHead, StreamHeads } from '../eventStore.js';
 import { decodeJsonObject } from '../json.js';
 import type { WireEvent } from './protocol.js';
 
@@ -14,18 +14,50 @@ type Db = Database.Database;
 // cheaper to hand out than a Buffer (measured on the verify path).
 const columns = 'position, stream, revision, id, type, data, metadata, lower(hex(prev)) AS prev, lower(hex(hash)) AS hash';
 
-export const decodeEvent = (row: WireEvent): RecordedEvent => ({
-  stream: row.stream,
-  revision: row.revision,
-  position: row.position,
-  id: row.id,
-  type: row.type,
-  data: decodeJsonObject(row.data),
-  metadata: decodeJsonObject(metadataWithLinks(row.metadata, row.prev, row.hash)),
-});
+/**
+ * A recorded event whose data and metadata are parsed on first read, then kept. A replay
+ * hands every event to every projection, and most look at the stream and type alone — a key
+ * view skips a KeyUsed's payload, an alias index skips key events — so parsing every payload
+ * up front was most of what a rebuild cost. Own enumerable getters: spreading, JSON.stringify
+ * and deep equality see the same members a plain object has.
+ */
+export const decodeEvent = (row: WireEvent): RecordedEvent => lazyEvent(row.position, row.stream, row.revision, row.id, row.type, row.data, row.metadata, row.prev, row.hash);
 
 /** A row of `columns`, in order, as `.raw()` hands it out. */
 type StoredRow = [number, string, number, string, string, string, string, string, string];
+
+// Rows as arrays: better-sqlite3 builds an array per row far faster than an object with
+// named members (measured ~1.7x on the verify path).
+const decodeRow = ([position, stream, revision, id, type, data, metadata, prev, hash]: StoredRow): RecordedEvent =>
+  lazyEvent(position, stream, revision, id, type, data, metadata, prev, hash);
+
+const lazyEvent = (
+  position: number,
+  stream: string,
+  revision: number,
+  id: string,
+  type: string,
+  dataText: string,
+  metadataText: string,
+  prev: string,
+  hash: string,
+): RecordedEvent => {
+  let data: JsonObject | undefined;
+  let metadata: JsonObject | undefined;
+  return {
+    stream,
+    revision,
+    position,
+    id,
+    type,
+    get data(): JsonObject {
+      return (data ??= decodeJsonObject(dataText));
+    },
+    get metadata(): JsonObject {
+      return (metadata ??= decodeJsonObject(metadataWithLinks(metadataText, prev, hash)));
+    },
+  };
+};
 
 const byStream = (a: StreamHead, b: StreamHead): number => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0);
 
@@ -38,22 +70,24 @@ export class Reader {
   private readonly stored;
   private readonly heads;
   private readonly streamCount;
+  private readonly typedForwards;
+  private readonly typedBackwards;
+  private readonly occurredPositions;
+  private readonly occurredInStream;
+  private readonly requestPositions;
+  private readonly atPositions;
 
   constructor(private readonly db: Db) {
-    this.forwards = db.prepare<[string, number, number], WireEvent>(
-      `SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-    );
-    this.backwards = db.prepare<[string, number, number], WireEvent>(
-      `SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-    );
-    this.all = db.prepare<[number, number], WireEvent>(
-      `SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
-    );
+    this.forwards = db
+      .prepare<[string, number, number], StoredRow>(`SELECT ${columns} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`)
+      .raw(true);
+    this.backwards = db
+      .prepare<[string, number, number], StoredRow>(`SELECT ${columns} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`)
+      .raw(true);
+    this.all = db.prepare<[number, number], StoredRow>(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(true);
     // MAX over the INTEGER PRIMARY KEY is one probe of the table's b-tree.
     this.head = db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events');
     this.vault = db.prepare<[string], { wrapped: Buffer }>('SELECT wrapped FROM vault WHERE id = ?');
-    // Rows as arrays: better-sqlite3 builds an array per row far faster than an object with
-    // named members (measured ~1.7x on the verify path), and the object literal below is cheap.
     this.stored = db
       .prepare<[number, number], StoredRow>(`SELECT ${columns} FROM events WHERE position > ? ORDER BY position LIMIT ?`)
       .raw(true);
@@ -61,14 +95,64 @@ export class Reader {
     // query that runs once a checkpoint.
     this.heads = db.prepare<[number], StreamHead>('SELECT stream, revision, position, lower(hex(hash)) AS hash FROM streams WHERE position > ?');
     this.streamCount = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM streams');
+    // The secondary reads (schema migration 3). INDEXED BY pins the plan: without statistics
+    // the planner may prefer walking a stream in revision order, which for a key is every use
+    // of it. Type lists and position lists travel as one JSON array parameter (json_each).
+    const typed = (order: string, cmp: string) =>
+      db
+        .prepare<[string, string, number, number], StoredRow>(
+          `SELECT ${columns} FROM events INDEXED BY events_by_stream_type
+            WHERE stream = ? AND type IN (SELECT value FROM json_each(?)) AND revision ${cmp} ? ORDER BY revision ${order} LIMIT ?`,
+        )
+        .raw(true);
+    this.typedForwards = typed('ASC', '>=');
+    this.typedBackwards = typed('DESC', '<=');
+    // Positions first, from the index alone (a covering scan: the position is the rowid every
+    // index entry ends in), then the rows a page at a time in log order.
+    const occurred = (streamTerm: string) =>
+      db
+        .prepare<string[], number>(
+          `SELECT position FROM events INDEXED BY events_by_stream_time
+            WHERE stream ${streamTerm} AND json_extract(metadata, '$.occurredAt') >= ? AND json_extract(metadata, '$.occurredAt') < ?`,
+        )
+        .pluck(true);
+    // The whole log's window: one index probe per stream, driven by the streams table.
+    this.occurredPositions = occurred('IN (SELECT stream FROM streams)');
+    this.occurredInStream = occurred('= ?');
+    this.requestPositions = db
+      .prepare<[string], number>(`SELECT position FROM events INDEXED BY events_by_request WHERE json_extract(metadata, '$.request.requestId') = ?`)
+      .pluck(true);
+    this.atPositions = db
+      .prepare<[string], StoredRow>(`SELECT ${columns} FROM events WHERE position IN (SELECT value FROM json_each(?)) ORDER BY position`)
+      .raw(true);
+  }
+
+  typedStreamPage(stream: string, types: readonly string[], from: number, backwards: boolean, limit: number): RecordedEvent[] {
+    return (backwards ? this.typedBackwards : this.typedForwards).all(stream, JSON.stringify(types), from, limit).map(decodeRow);
+  }
+
+  /** Positions of the events that occurred in [since, until), of one stream when given; sorted. */
+  occurred(since: string, until: string, stream: string | undefined): number[] {
+    const positions = stream === undefined ? this.occurredPositions.all(since, until) : this.occurredInStream.all(stream, since, until);
+    return positions.sort((a, b) => a - b);
+  }
+
+  /** Positions of the events of one request; sorted. */
+  ofRequest(requestId: string): number[] {
+    return this.requestPositions.all(requestId).sort((a, b) => a - b);
+  }
+
+  /** The events at these positions, in position order. */
+  atPositionsPage(positions: readonly number[]): RecordedEvent[] {
+    return this.atPositions.all(JSON.stringify(positions)).map(decodeRow);
   }
 
   streamPage(stream: string, from: number, backwards: boolean, limit: number): RecordedEvent[] {
-    return (backwards ? this.backwards : this.forwards).all(stream, from, limit).map(decodeEvent);
+    return (backwards ? this.backwards : this.forwards).all(stream, from, limit).map(decodeRow);
   }
 
   allPage(after: number, limit: number): RecordedEvent[] {
-    return this.all.all(after, limit).map(decodeEvent);
+    return this.all.all(after, limit).map(decodeRow);
   }
 
   storedPage(after: number, limit: number): StoredEvent[] {

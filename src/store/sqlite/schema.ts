@@ -45,6 +45,20 @@ const migrations: readonly ((db: Db) => void)[] = [
   // 2: the hash chain (DESIGN.md, "Tamper evidence"; chain.ts). Existing rows get their links
   // computed here, inside the migration's transaction, and their text made canonical.
   chainExistingEvents,
+  // 3: the forensic reads of one key (its history, its audit trail for a day) must not scan
+  // the log (eventStore.ts: readStream with types, readOccurred, readRequest). A key's stream
+  // holds every use of the key, so its lifecycle is found by type; a key's records of a day by
+  // the `occurredAt` every event's metadata carries (a day of the whole log is one probe per
+  // stream, still no scan); and the events of one request,
+  // which can span streams (ReEncrypt uses two keys), by its id. Expression indexes: SQLite
+  // keeps them in the append's own transaction, so they can never lag the log or disagree
+  // with it, and a query must spell the expression exactly as here to use them.
+  (db) =>
+    db.exec(`
+      CREATE INDEX events_by_stream_type ON events (stream, type);
+      CREATE INDEX events_by_stream_time ON events (stream, json_extract(metadata, '$.occurredAt'));
+      CREATE INDEX events_by_request ON events (json_extract(metadata, '$.request.requestId'));
+    `),
 ];
 
 export const schemaVersion = migrations.length;

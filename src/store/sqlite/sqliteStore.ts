@@ -19,6 +19,7 @@ import {
   type ExpectedRevision,
   type KeyVault,
   type NewEvent,
+  type OccurredWindow,
   type OpenedStore,
   type ReadAllOptions,
   type ReadStreamOptions,
@@ -26,8 +27,10 @@ import {
   type StoredEvent,
   type StreamHeads,
 } from '../eventStore.js';
-import { checkAfter, checkHeadsAfter, checkReadAll, checkReadStream, checkStream, encodeAppend } from '../appendRules.js';
+import { checkAfter, checkHeadsAfter, checkOccurredWindow, checkReadAll, checkReadStream, checkRequestId, checkStream, encodeAppend } from '../appendRules.js';
+import type { SegmentRange, SegmentSummary } from '../chainSegments.js';
 import { catchUpThenLive, LiveFeed } from '../subscription.js';
+import { checkSegmentsInParallel } from './segmentPool.js';
 import { checkVaultId, checkWrapped } from '../vaultRules.js';
 import type { WriterStats } from './protocol.js';
 import { decodeEvent, Reader } from './reader.js';
@@ -72,7 +75,7 @@ export const openSqliteStore = async (options: SqliteStoreOptions): Promise<Sqli
     await writer.shutdown();
     throw new StoreUnavailableError(`could not open ${path} for reading: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const store = new SqliteEventStore(writer, reader, feed);
+  const store = new SqliteEventStore(writer, reader, feed, path);
   return { store, vault: new SqliteKeyVault(writer, store), close: () => store.close(), stats: () => writer.stats() };
 };
 
@@ -85,7 +88,7 @@ const openReadOnly = (path: string): SqliteStore => {
   } catch (error) {
     throw new StoreUnavailableError(`could not open ${path} read-only: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const store = new SqliteEventStore(undefined, reader, new LiveFeed());
+  const store = new SqliteEventStore(undefined, reader, new LiveFeed(), path);
   return { store, vault: new SqliteKeyVault(undefined, store), close: () => store.close(), stats: () => readOnlyStats };
 };
 
@@ -102,7 +105,14 @@ class SqliteEventStore implements EventStore {
     private readonly writer: WriterClient | undefined,
     private readonly reader: Reader,
     private readonly feed: LiveFeed,
+    private readonly path: string,
   ) {}
+
+  /** On threads of their own, each with a read-only connection (segmentPool.ts). */
+  async checkSegments(ranges: readonly SegmentRange[], onSummary?: (summary: SegmentSummary) => void): Promise<SegmentSummary[]> {
+    this.open();
+    return checkSegmentsInParallel(this.path, ranges, onSummary);
+  }
 
   async append(stream: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     const request = encodeAppend(stream, events, expected);
@@ -114,11 +124,12 @@ class SqliteEventStore implements EventStore {
   async *readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent> {
     checkStream(stream);
     const checked = checkReadStream(options);
-    const { backwards } = checked;
+    const { backwards, types } = checked;
     let { from, limit } = checked;
     while (limit > 0 && from >= 0) {
       const want = Math.min(limit, pageSize);
-      const page = this.open().streamPage(stream, from, backwards, want);
+      const reader = this.open();
+      const page = types === undefined ? reader.streamPage(stream, from, backwards, want) : reader.typedStreamPage(stream, types, from, backwards, want);
       yield* page;
       const last = page.at(-1);
       if (page.length < want || last === undefined) return;
@@ -138,6 +149,21 @@ class SqliteEventStore implements EventStore {
       limit -= page.length;
       after = last.position;
     }
+  }
+
+  async *readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent> {
+    const { since, until, stream } = checkOccurredWindow(window);
+    // Every ISO instant sorts after '' and before '~'.
+    yield* this.atPositions(this.open().occurred(since ?? '', until ?? '~', stream));
+  }
+
+  async *readRequest(requestId: string): AsyncIterable<RecordedEvent> {
+    yield* this.atPositions(this.open().ofRequest(checkRequestId(requestId)));
+  }
+
+  /** The events at `positions` (sorted), a page per call: no read held open across a yield. */
+  private async *atPositions(positions: readonly number[]): AsyncIterable<RecordedEvent> {
+    for (let i = 0; i < positions.length; i += pageSize) yield* this.open().atPositionsPage(positions.slice(i, i + pageSize));
   }
 
   subscribeAll(after?: number): Observable<RecordedEvent> {

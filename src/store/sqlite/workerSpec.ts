@@ -1,4 +1,4 @@
-// How to start the writer thread, for both ways keyledger runs: compiled JavaScript from dist/
+// How to start the writer thread (and the verify threads, segmentPool.ts), for both ways keyledger runs: compiled JavaScript from dist/
 // (`node dist/...`), and TypeScript run directly (vitest, `tsx`). The worker module sits beside
 // this one with the same extension.
 //
@@ -15,9 +15,12 @@ export type WorkerSpec =
   | { readonly kind: 'file'; readonly url: URL }
   | { readonly kind: 'eval'; readonly code: string };
 
-export const writerWorkerSpec = (): WorkerSpec => {
+export const writerWorkerSpec = (): WorkerSpec => workerSpecOf('writerWorker');
+
+/** The module `name` beside this one, as a worker of either kind. */
+export const workerSpecOf = (name: string): WorkerSpec => {
   const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./writerWorker${ext}`, import.meta.url);
+  const url = new URL(`./${name}${ext}`, import.meta.url);
   if (ext !== '.ts') return { kind: 'file', url };
   // Resolved here, so it works whatever the working directory of the process is.
   const tsxApi = import.meta.resolve('tsx/esm/api');

@@ -1,0 +1,104 @@
+// Contract: the secondary reads that forensic queries stand on (a key's lifecycle past its
+// usage, one day of records, one request's events) answer exactly what a scan of the whole log
+// would — on SQLite through indexes, on memory by scanning.
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import type { EventStore, NewEvent, OpenedStore, RecordedEvent } from '../../../src/store/eventStore.js';
+import { collect, freshStream, newEvent, newEvents } from '../helpers.js';
+
+const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+
+const ids = (events: readonly RecordedEvent[]): string[] => events.map((e) => e.id);
+
+const occurredAtOf = (e: RecordedEvent): unknown => e.metadata['occurredAt'];
+const requestIdOf = (e: RecordedEvent): unknown => {
+  const request = e.metadata['request'];
+  return request !== null && typeof request === 'object' && !Array.isArray(request) ? request['requestId'] : undefined;
+};
+
+export const secondaryReadContract = (opened: () => OpenedStore): void => {
+  const store = (): EventStore => opened().store;
+
+  it('reads only the given types of a stream, in either direction, from a revision, up to a limit', async () => {
+    const stream = freshStream('key');
+    const events: NewEvent[] = [];
+    for (let i = 0; i < 1200; i++) events.push(newEvent(i % 300 === 7 ? 'Rotated' : i === 0 ? 'Created' : 'Used', { i }));
+    await store().append(stream, events, 'no_stream');
+    await store().append(freshStream('key'), [newEvent('Rotated')], 'no_stream');
+    const revisions = async (options: Parameters<EventStore['readStream']>[1]) => (await collect(store().readStream(stream, options))).map((e) => e.revision);
+    expect(await revisions({ types: ['Created', 'Rotated'] })).toEqual([0, 7, 307, 607, 907]);
+    expect(await revisions({ types: ['Rotated'], from: 8, limit: 2 })).toEqual([307, 607]);
+    expect(await revisions({ types: ['Rotated'], direction: 'backwards', limit: 2 })).toEqual([907, 607]);
+    expect(await revisions({ types: ['Rotated'], direction: 'backwards', from: 606 })).toEqual([307, 7]);
+    expect(await revisions({ types: [] })).toEqual([]);
+    expect(await revisions({ types: ['Used'] })).toHaveLength(1195);
+    expect(await revisions({ types: ['Used'], from: 1190 })).toEqual([1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199]);
+  });
+
+  it('refuses a malformed type list, window or request id', async () => {
+    await expect(collect(store().readStream(freshStream(), { types: [''] }))).rejects.toThrow(TypeError);
+    await expect(collect(store().readStream(freshStream(), { types: 'KeyUsed' as unknown as string[] }))).rejects.toThrow(TypeError);
+    await expect(collect(store().readOccurred({ since: '2026-01-01' }))).rejects.toThrow(RangeError);
+    await expect(collect(store().readOccurred({ until: '2026-01-01T00:00:00Z' }))).rejects.toThrow(RangeError);
+    await expect(collect(store().readRequest(''))).rejects.toThrow(TypeError);
+  });
+
+  it('reads the events that occurred in a window, of one stream or all, in log order', async () => {
+    const a = freshStream('key');
+    const b = freshStream('audit');
+    const dated = (ms: number, requestId?: string): NewEvent =>
+      newEvent('Used', { ms }, { occurredAt: at(ms), ...(requestId !== undefined ? { request: { requestId } } : {}) });
+    // Out of time order on purpose: positions follow commits, occurredAt follows clocks.
+    await store().append(a, [dated(5000), dated(1000), dated(3000)], 'any');
+    await store().append(b, [dated(2000), dated(3000), newEvent('Undated')], 'any');
+    await store().append(a, [dated(2999)], 'any');
+    const window = async (w: Parameters<EventStore['readOccurred']>[0]) => (await collect(store().readOccurred(w))).map((e) => `${e.stream === a ? 'a' : 'b'}${String(e.data['ms'])}`);
+    expect(await window({ since: at(2000), until: at(3001) })).toEqual(['a3000', 'b2000', 'b3000', 'a2999']);
+    expect(await window({ since: at(2000), until: at(3000) })).toEqual(['b2000', 'a2999']);
+    expect(await window({ since: at(2000), until: at(3001), stream: a })).toEqual(['a3000', 'a2999']);
+    expect(await window({ until: at(1001), stream: a })).toEqual(['a1000']);
+    expect((await window({ since: at(0) })).filter((x) => x.startsWith('b'))).toEqual(['b2000', 'b3000']);
+  });
+
+  it('reads the events of one request across streams, in log order', async () => {
+    const requestId = `req-${freshStream()}`;
+    const tagged = (n: number) => newEvent('Used', { n }, { request: { requestId, operation: 'ReEncrypt' } });
+    const first = await store().append(freshStream('key'), [tagged(1)], 'any');
+    await store().append(freshStream('key'), newEvents(3), 'any');
+    const second = await store().append(freshStream('key'), [tagged(2), tagged(3)], 'any');
+    expect(ids(await collect(store().readRequest(requestId)))).toEqual([...first.events, ...second.events].map((e) => e.id));
+    expect(await collect(store().readRequest('no-such-request'))).toEqual([]);
+  });
+
+  it('answers every window and request as a scan of the whole log would', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ stream: fc.integer({ min: 0, max: 3 }), ms: fc.integer({ min: 0, max: 20 }), request: fc.integer({ min: 0, max: 4 }) }), {
+          minLength: 1,
+          maxLength: 30,
+        }),
+        fc.integer({ min: 0, max: 21 }),
+        fc.integer({ min: 0, max: 21 }),
+        fc.integer({ min: 0, max: 4 }),
+        async (items, from, to, pick) => {
+          const tag = freshStream();
+          const streams = [0, 1, 2, 3].map((i) => `${tag}-${i}`);
+          for (const item of items) {
+            await store().append(streams[item.stream]!, [newEvent('Used', {}, { occurredAt: at(item.ms), request: { requestId: `${tag}-r${item.request}` } })], 'any');
+          }
+          const mine = (await collect(store().readAll())).filter((e) => e.stream.startsWith(tag));
+          const since = at(Math.min(from, to));
+          const until = at(Math.max(from, to));
+          const inWindow = (e: RecordedEvent) => (occurredAtOf(e) as string) >= since && (occurredAtOf(e) as string) < until;
+          const all = (await collect(store().readOccurred({ since, until }))).filter((e) => e.stream.startsWith(tag));
+          expect(ids(all)).toEqual(ids(mine.filter(inWindow)));
+          const one = await collect(store().readOccurred({ since, until, stream: streams[pick % 4]! }));
+          expect(ids(one)).toEqual(ids(mine.filter((e) => inWindow(e) && e.stream === streams[pick % 4])));
+          const request = `${tag}-r${pick}`;
+          expect(ids(await collect(store().readRequest(request)))).toEqual(ids(mine.filter((e) => requestIdOf(e) === request)));
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+};
