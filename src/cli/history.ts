@@ -4,7 +4,7 @@
 // only the streams involved (src/service/history.ts), from a read-only store.
 import { aliasArnOf, keyArnOf, type AliasName, type KeyId, type Scope } from '../domain/ids.js';
 import type { AsOf } from '../projections/asOf.js';
-import { aliasStateAsOf, keyStateAsOf, timeline } from '../service/history.js';
+import { aliasStateAsOf, KEY_LIFECYCLE_TYPES, keyStateAsOf, timeline } from '../service/history.js';
 import type { EventStore } from '../store/eventStore.js';
 import { CliError, ExitCode, usageError } from './cliError.js';
 import {
@@ -31,6 +31,10 @@ const historyOptions = {
     description: 'The instant to look at: ISO-8601 with Z or an offset, e.g.\n2026-01-01T12:00:00Z; a date alone is 00:00 UTC. Default: now.',
   },
   position: { type: 'string', value: '<n>', description: 'The log position to look at (with --at, both must hold).' },
+  usage: {
+    type: 'boolean',
+    description: "List the key's uses (KeyUsed) in its timeline too. Without it the timeline\nis what changed the key; `keyledger audit --key` and `keyledger usage` tell the uses.",
+  },
   ...scopeOptions,
   ...jsonOption,
   ...dataDirOptions,
@@ -67,7 +71,7 @@ const aliasArnsIn = async (store: EventStore, scope: Scope): Promise<string[]> =
   return heads.filter((h) => h.stream.startsWith(prefix)).map((h) => h.stream.slice('alias-'.length));
 };
 
-const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'key' }>, asOf: AsOf): Promise<KeyHistory> => {
+const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'key' }>, asOf: AsOf, usage: boolean): Promise<KeyHistory> => {
   const folded = await keyStateAsOf(store, ref.keyArn, asOf, await aliasArnsIn(store, ref.scope));
   const { state } = folded;
   return {
@@ -77,7 +81,7 @@ const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: '
     revision: folded.revision,
     position: folded.position,
     state: state.status === 'Nonexistent' ? null : keyStateView(state, folded.aliases),
-    timeline: await timeline(store, `key-${ref.keyArn}`, asOf),
+    timeline: await timeline(store, `key-${ref.keyArn}`, asOf, usage ? undefined : KEY_LIFECYCLE_TYPES),
   };
 };
 
@@ -121,7 +125,7 @@ export const historyCommand = async (argv: readonly string[], io: ReadIo): Promi
     if (!(await streamExists(store, `${ref.kind}-${refArn(ref)}`))) {
       throw new CliError(`no ${ref.kind} ${refArn(ref)} ever existed in the log of ${dataDir}`, ExitCode.notFound);
     }
-    return ref.kind === 'key' ? keyHistory(store, ref, asOf) : aliasHistory(store, ref, asOf);
+    return ref.kind === 'key' ? keyHistory(store, ref, asOf, values.usage === true) : aliasHistory(store, ref, asOf);
   });
   io.out(values.json === true ? historyJson(history) : historyText(history));
   return ExitCode.ok;

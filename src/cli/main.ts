@@ -22,6 +22,7 @@ ${twoColumns([
   ['keys describe <key>', "a key's KeyMetadata and aliases, without a server"],
   ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export'],
   ['usage', 'how often each key was used, per day, operation or principal'],
+  ['rebuild', 'replay the log into fresh projections; --reindex the store indexes'],
 ])}
 
 Run 'keyledger <command> --help' for a command's options.
@@ -48,6 +49,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
       return (await import('./audit.js')).auditCommand(rest, { env: process.env, out });
     case 'usage':
       return (await import('./usage.js')).usageCommand(rest, { env: process.env, out });
+    case 'rebuild':
+      return (await import('./rebuild.js')).rebuildCommand(rest, { env: process.env, out, terminal: process.stderr });
     case undefined:
     case 'help':
     case '--help':

@@ -46,7 +46,9 @@ export const usageCommand = async (argv: readonly string[], io: ReadIo): Promise
   }
   const counts = await withDataDir(dataDir, async (store) => {
     const used: RecordedEvent[] = [];
-    for await (const event of store.readAll()) if (event.type === 'KeyUsed') used.push(event);
+    // One key's uses are its stream's KeyUsed events, read by type (an index), not the log.
+    const events = keyArn === undefined ? store.readAll() : store.readStream(`key-${keyArn}`, { types: ['KeyUsed'] });
+    for await (const event of events) if (event.type === 'KeyUsed') used.push(event);
     return usageCounts(used, by, keyArn);
   });
   io.out(

@@ -172,20 +172,37 @@ const requestIdOf = (event: RecordedEvent): string | undefined =>
 const isTraced = (e: RecordedEvent): boolean =>
   e.stream.startsWith('key-') || e.stream.startsWith('alias-') || e.type === 'RequestRecorded' || e.type === 'RequestRejected';
 
+/** What differs between the three kinds of record; the rest is the same for all. */
+type Varying = Omit<CloudTrailRecord, 'eventVersion' | 'eventSource' | 'eventID' | 'resources' | 'managementEvent' | 'eventCategory'>;
+
 const recordOf = (group: Group): AuditEntry | undefined => {
   const { events } = group;
   const first = events[0];
   if (first === undefined) return undefined;
   const resources = [...group.keyArns].sort().map((ARN): TrailResource => ({ accountId: arnScope(ARN)?.account ?? '', type: 'AWS::KMS::Key', ARN }));
-  const base = { eventVersion: '1.08', eventSource: 'kms.amazonaws.com', eventID: first.id, resources, managementEvent: true, eventCategory: 'Management' } as const;
-  const entry = (record: CloudTrailRecord): AuditEntry => ({ record: inCloudTrailOrder(record), aliasArns: [...group.aliasArns].sort(), position: first.position });
+  const v = varyingOf(first, events);
+  // One literal in CloudTrail's member order, so an exported line reads like AWS's; the
+  // members a record does not have (errorCode, errorMessage) are left out, not set undefined.
+  const record: Record<string, unknown> = {};
+  const ordered = {
+    eventVersion: '1.08', userIdentity: v.userIdentity, eventTime: v.eventTime, eventSource: 'kms.amazonaws.com', eventName: v.eventName,
+    awsRegion: v.awsRegion, sourceIPAddress: v.sourceIPAddress, userAgent: v.userAgent, errorCode: v.errorCode, errorMessage: v.errorMessage,
+    requestParameters: v.requestParameters, responseElements: v.responseElements, requestID: v.requestID, eventID: first.id, readOnly: v.readOnly,
+    resources, eventType: v.eventType, managementEvent: true, recipientAccountId: v.recipientAccountId, eventCategory: 'Management',
+  };
+  for (const member in ordered) {
+    const value = ordered[member as keyof typeof ordered];
+    if (value !== undefined) record[member] = value;
+  }
+  return { record: record as unknown as CloudTrailRecord, aliasArns: [...group.aliasArns].sort(), position: first.position };
+};
 
+const varyingOf = (first: RecordedEvent, events: readonly RecordedEvent[]): Varying => {
   if (first.type === 'RequestRejected') {
     const d = first.data;
     const { account, region } = auditStreamScope(first.stream);
     const principal = str(d['principalArn']);
-    return entry({
-      ...base,
+    return {
       userIdentity: identityOf(principal, account, str(d['accessKeyId'])),
       eventTime: cloudTrailTime(str(d['at']) ?? ''),
       // Refused before the operation was known (a bad signature, an unknown target).
@@ -200,7 +217,7 @@ const recordOf = (group: Group): AuditEntry | undefined => {
       readOnly: readOnlyOperations.has(str(d['operation']) ?? ''),
       eventType: 'AwsApiCall',
       recipientAccountId: account ?? null,
-    });
+    };
   }
 
   const actor = obj(first.metadata['actor']) ?? {};
@@ -211,8 +228,7 @@ const recordOf = (group: Group): AuditEntry | undefined => {
   const region = str(request['region']) ?? null;
 
   if (principal === SERVICE_PRINCIPAL) {
-    return entry({
-      ...base,
+    return {
       userIdentity: { type: 'AWSService', invokedBy: SERVICE_PRINCIPAL },
       eventTime: cloudTrailTime(occurredAt),
       eventName: serviceEventNames[first.type] ?? str(request['operation']) ?? first.type,
@@ -225,22 +241,20 @@ const recordOf = (group: Group): AuditEntry | undefined => {
       readOnly: false,
       eventType: 'AwsServiceEvent',
       recipientAccountId: account ?? null,
-    });
+    };
   }
 
   const operation = str(request['operation']) ?? first.type;
   const failure = events.find((e) => e.type === 'RequestRecorded' && e.data['outcome'] === 'Failure');
-  const errorCode = failure && str(failure.data['errorCode']);
   const errorMessage = failure && str(failure.data['errorMessage']);
-  return entry({
-    ...base,
+  return {
     userIdentity: identityOf(principal, account, str(actor['accessKeyId'])),
     eventTime: cloudTrailTime(occurredAt),
     eventName: operation,
     awsRegion: region,
     sourceIPAddress: str(request['sourceIp']) ?? null,
     userAgent: str(request['userAgent']) ?? null,
-    ...(failure ? { errorCode: errorCode ?? 'Unknown' } : {}),
+    ...(failure ? { errorCode: str(failure.data['errorCode']) ?? 'Unknown' } : {}),
     ...(errorMessage !== undefined ? { errorMessage } : {}),
     requestParameters: obj(request['parameters']) ?? null,
     responseElements: failure ? null : responseElementsOf(operation, events),
@@ -248,17 +262,8 @@ const recordOf = (group: Group): AuditEntry | undefined => {
     readOnly: readOnlyOperations.has(operation) || cryptoOperations.has(operation),
     eventType: 'AwsApiCall',
     recipientAccountId: account ?? null,
-  });
+  };
 };
-
-/** Members in the order CloudTrail writes them, so that an exported line reads like AWS's. */
-const memberOrder: readonly (keyof CloudTrailRecord)[] = [
-  'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage',
-  'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'resources', 'eventType', 'managementEvent', 'recipientAccountId', 'eventCategory',
-];
-
-const inCloudTrailOrder = (record: CloudTrailRecord): CloudTrailRecord =>
-  Object.fromEntries(memberOrder.filter((m) => record[m] !== undefined).map((m) => [m, record[m]])) as unknown as CloudTrailRecord;
 
 const identityOf = (principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity => {
   if (principal === undefined) return { type: 'Unknown', ...(accessKeyId !== undefined ? { accessKeyId } : {}) };

@@ -11,22 +11,36 @@ export interface LastUsage {
   readonly eventId: string;
 }
 
+/**
+ * Holds each key's latest KeyUsed event and reads it only when asked: applying is on the path
+ * of every cryptographic request and of every replay, and a key is used far more often than
+ * anyone asks when it was last used. (The stores parse an event's data on first read.)
+ */
 export class LastUsageView implements Projection {
   readonly name = 'lastUsage';
-  private readonly byArn = new Map<string, LastUsage>();
+  private readonly byArn = new Map<string, RecordedEvent>();
 
   apply(event: RecordedEvent): void {
     if (event.type !== 'KeyUsed' || !event.stream.startsWith('key-')) return;
-    const { operation, at, requestId } = event.data;
-    if (typeof operation !== 'string' || typeof at !== 'string' || typeof requestId !== 'string') return;
-    this.byArn.set(event.stream.slice(4), { operation: operation as UsageOperation, at, requestId, eventId: event.id });
+    this.byArn.set(event.stream.slice(4), event);
   }
 
   snapshot(): [string, LastUsage][] {
-    return [...this.byArn.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return [...this.byArn.keys()]
+      .sort()
+      .flatMap((arn): [string, LastUsage][] => {
+        const usage = this.get(arn);
+        return usage === undefined ? [] : [[arn, usage]];
+      });
   }
 
+  /** Undefined for a key never used — or whose latest KeyUsed event is malformed, which the
+   *  service never writes. */
   get(keyArn: string): LastUsage | undefined {
-    return this.byArn.get(keyArn);
+    const event = this.byArn.get(keyArn);
+    if (event === undefined) return undefined;
+    const { operation, at, requestId } = event.data;
+    if (typeof operation !== 'string' || typeof at !== 'string' || typeof requestId !== 'string') return undefined;
+    return { operation: operation as UsageOperation, at, requestId, eventId: event.id };
   }
 }

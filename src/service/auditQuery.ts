@@ -1,13 +1,125 @@
 // The audit question every reader asks — `keyledger audit`, the admin read API, a later web
 // console: which CloudTrail records match a filter. One function, so that how the records are
-// found (today a fold of the whole log) can change without any reader noticing.
+// found can change without any reader noticing.
+//
+// Found without scanning the log whenever the filter allows (the forensics issue: the audit of
+// one key for a day must not read the whole log). Only the events that can belong to a matching
+// record are read, through the store's indexes, and folded with the same projection a full
+// replay uses; the filter then decides exactly, as on a full replay. Which events can:
+//   - a key's: its own stream (within the time window, if any); the day streams of the audit
+//     log (RequestRecorded names the keys a request resolved); every alias stream of its
+//     account and Region (they are short, and an alias event's record names the keys the alias
+//     moved between, which takes the alias's earlier events to know);
+//   - an alias's: its stream, and the streams of every key it ever named (a request through
+//     the alias is recorded on the key it resolved to), plus the audit log's day streams;
+//   - a time window's: every event that occurred in it, widened by a second on each side
+//     (CloudTrail's eventTime drops the milliseconds), and the alias streams.
+// A record is one request, and a request's events can sit in several streams: a ReEncrypt
+// uses two keys, and a request that wrote events and then failed also left a RequestRecorded.
+// Those requests are completed by request id (one index probe each), so that every record is
+// built from all of its events, exactly as on a full replay. A test holds the two to be equal.
 import { type AuditFilter, matchesAudit } from '../projections/auditFilter.js';
 import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore, JsonObject, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
 export const queryAudit = async (store: EventStore, filter: AuditFilter): Promise<AuditEntry[]> => {
   const trail = new AuditTrail();
-  for await (const event of store.readAll()) trail.apply(event);
+  const candidates = await candidatesOf(store, filter);
+  if (candidates === undefined) for await (const event of store.readAll()) trail.apply(event);
+  else for (const event of candidates) trail.apply(event);
   return [...trail.entries()].filter((e) => matchesAudit(filter, e));
+};
+
+/** One UTC day (yyyy-mm-dd) as the filter's half-open time window. */
+export const auditQueryWindow = (day: string): { since: string; until: string } => {
+  const start = Date.parse(`${day}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(start)) throw new RangeError(`expected a day as yyyy-mm-dd, got '${day}'`);
+  return { since: new Date(start).toISOString(), until: new Date(start + DAY_MS).toISOString() };
+};
+
+const DAY_MS = 86_400_000;
+/** CloudTrail's eventTime is whole seconds: an event up to a second off a bound can still match. */
+const SLACK_MS = 1000;
+
+type Window = Pick<OccurredWindow, 'since' | 'until'>;
+
+const windowOf = (filter: AuditFilter): Window | undefined => {
+  if (filter.since === undefined && filter.until === undefined) return undefined;
+  const widened = (iso: string, by: number): string => new Date(Date.parse(iso) + by).toISOString();
+  return {
+    ...(filter.since !== undefined ? { since: widened(filter.since, -SLACK_MS) } : {}),
+    ...(filter.until !== undefined ? { until: widened(filter.until, SLACK_MS) } : {}),
+  };
+};
+
+/** `audit-<account>-<region>-<yyyy-mm-dd>`: does the stream's day meet the window? */
+const auditDayMeets = (stream: string, window: Window | undefined): boolean => {
+  if (window === undefined) return true;
+  const start = Date.parse(`${stream.slice(-10)}T00:00:00.000Z`);
+  if (Number.isNaN(start)) return true;
+  return (window.until === undefined || start < Date.parse(window.until)) && (window.since === undefined || start + DAY_MS > Date.parse(window.since));
+};
+
+/** `arn:aws:kms:<region>:<account>:` of a key or alias ARN. */
+const scopePrefix = (arn: string): string => arn.split(':').slice(0, 5).join(':') + ':';
+
+const obj = (v: unknown): JsonObject | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined);
+
+/**
+ * The events that can make up the matching records, in position order; undefined when the
+ * filter does not narrow the log (no key, alias or time), so the whole log it is.
+ */
+const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<RecordedEvent[] | undefined> => {
+  const window = windowOf(filter);
+  if (filter.keyArn === undefined && filter.aliasArn === undefined && window === undefined) return undefined;
+  const found = new Map<number, RecordedEvent>();
+  const take = async (events: AsyncIterable<RecordedEvent>, keep: (e: RecordedEvent) => boolean = () => true): Promise<void> => {
+    for await (const e of events) if (keep(e)) found.set(e.position, e);
+  };
+  const streamIn = (stream: string) => (window === undefined ? store.readStream(stream) : store.readOccurred({ ...window, stream }));
+  const { heads } = await store.streamHeads();
+  const streams = heads.map((h) => h.stream);
+  const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
+
+  if (filter.keyArn === undefined && filter.aliasArn === undefined) {
+    await take(store.readOccurred({ ...window }));
+  }
+  if (filter.keyArn !== undefined) {
+    const keyArn = filter.keyArn;
+    await take(streamIn(`key-${keyArn}`));
+    for (const stream of auditStreams) await take(streamIn(stream), (e) => resourcesOf(e).includes(keyArn));
+  }
+  const aliasPrefix = `alias-${scopePrefix(filter.keyArn ?? filter.aliasArn ?? '')}alias/`;
+  // Alias streams are read whole: an alias event's record names the key the alias pointed to
+  // before, which only its earlier events tell.
+  const everyAlias = filter.keyArn === undefined && filter.aliasArn === undefined;
+  for (const stream of streams) if (stream.startsWith(everyAlias ? 'alias-' : aliasPrefix)) await take(store.readStream(stream));
+  if (filter.keyArn === undefined && filter.aliasArn !== undefined) {
+    const aliasArn = filter.aliasArn;
+    const keyPrefix = `${aliasArn.slice(0, aliasArn.indexOf(':alias/'))}:key/`;
+    const targets = new Set<string>();
+    for await (const e of store.readStream(`alias-${aliasArn}`)) {
+      const target = e.data['targetKeyId'];
+      if (typeof target === 'string') targets.add(`${keyPrefix}${target}`);
+    }
+    for (const keyArn of targets) await take(streamIn(`key-${keyArn}`));
+    for (const stream of auditStreams) await take(streamIn(stream));
+  }
+
+  // Complete the requests that can span streams with the events they left elsewhere.
+  const spanning = new Set<string>();
+  for (const e of found.values()) {
+    const request = obj(e.metadata['request']);
+    const id = request?.['requestId'];
+    if (typeof id !== 'string') continue;
+    if (request?.['operation'] === 'ReEncrypt' || (e.type === 'RequestRecorded' && e.data['outcome'] === 'Failure')) spanning.add(id);
+  }
+  for (const id of spanning) await take(store.readRequest(id));
+  return [...found.values()].sort((a, b) => a.position - b.position);
+};
+
+const resourcesOf = (e: RecordedEvent): readonly unknown[] => {
+  const resources = e.data['resources'];
+  return Array.isArray(resources) ? resources : [];
 };

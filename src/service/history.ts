@@ -1,10 +1,13 @@
 // Forensic reads of the log: a key's state as of an instant or position, which key an alias
 // named then, and a key's timeline — who did what, when. They read only the streams involved
 // (a key's stream, and alias streams), never the whole log, and fold them with the same
-// reducers as the live views.
+// reducers as the live views. A key's stream also holds every use of the key — all but a few
+// of its events, for a busy key — and usage is history, not state (evolve.ts), so state and
+// the default timeline read the lifecycle events alone, past the usage, by type (an index).
 import { aliasArnOf, type AliasName, type KeyArn, type Scope } from '../domain/ids.js';
 import { aliasAsOf, keyAsOf, occurredAt, within, type AsOf, type Folded } from '../projections/asOf.js';
 import type { Alias } from '../domain/alias/state.js';
+import { keyEventTypes } from '../domain/key/events.js';
 import type { Key } from '../domain/key/state.js';
 import type { EventStore, JsonObject, RecordedEvent } from '../store/eventStore.js';
 
@@ -14,6 +17,10 @@ const collect = async (events: AsyncIterable<RecordedEvent>): Promise<RecordedEv
   return out;
 };
 
+/** The key events that change its state: every one but KeyUsed. */
+export const KEY_LIFECYCLE_TYPES: readonly string[] = keyEventTypes.filter((t) => t !== 'KeyUsed');
+
+/** The key's state; `revision` and `position` are those of the last event that changed it. */
 export interface KeyAsOfResult extends Folded<Key> {
   /** Alias names that pointed at the key at that point. */
   readonly aliases: readonly string[];
@@ -25,7 +32,7 @@ export interface KeyAsOfResult extends Folded<Key> {
  * alias index knows them all, deleted ones included).
  */
 export const keyStateAsOf = async (store: EventStore, keyArn: KeyArn, asOf: AsOf, aliasArns: Iterable<string>): Promise<KeyAsOfResult> => {
-  const folded = keyAsOf(await collect(store.readStream(`key-${keyArn}`)), asOf);
+  const folded = keyAsOf(await collect(store.readStream(`key-${keyArn}`, { types: KEY_LIFECYCLE_TYPES })), asOf);
   const keyId = keyArn.slice(keyArn.lastIndexOf('/') + 1);
   const aliases: string[] = [];
   for (const aliasArn of aliasArns) {
@@ -79,8 +86,8 @@ export const timelineEntry = (e: RecordedEvent): TimelineEntry => ({
 });
 
 /** Every event of a stream up to `asOf`, oldest first. */
-export const timeline = async (store: EventStore, stream: string, asOf: AsOf = {}): Promise<TimelineEntry[]> => {
+export const timeline = async (store: EventStore, stream: string, asOf: AsOf = {}, types?: readonly string[]): Promise<TimelineEntry[]> => {
   const out: TimelineEntry[] = [];
-  for await (const e of store.readStream(stream)) if (within(e, asOf)) out.push(timelineEntry(e));
+  for await (const e of store.readStream(stream, types === undefined ? {} : { types })) if (within(e, asOf)) out.push(timelineEntry(e));
   return out;
 };

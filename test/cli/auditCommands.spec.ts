@@ -1,8 +1,9 @@
-// `keyledger audit` and `usage` from the real binary, on a data directory written by the real
+// `keyledger audit`, `usage` and `rebuild` from the real binary, on a data directory written by the real
 // service (SQLite, then closed): allowed, denied (DisabledException), invalid and read requests,
 // a ReEncrypt refused by its destination, and one request refused at the edge. Every request id
 // issued has exactly one CloudTrail record; no output ever holds the plaintext, its base64, the
 // ciphertext or wrapped key material. Usage errors run in-process.
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../src/cli/audit.js';
@@ -129,6 +130,41 @@ describe.concurrent('keyledger usage', () => {
     // The refused ReEncrypt had already used its source key: the log records that use.
     expect(Usage.filter((u) => u.keyArn === fx.k1).map((u) => u.operation)).toEqual(['Decrypt', 'Encrypt', 'ReEncrypt']);
     expect(Usage.some((u) => u.keyArn === fx.k2)).toBe(false);
+  });
+});
+
+describe.concurrent('keyledger rebuild', () => {
+  it('replays the log into fresh views and says what they hold', async () => {
+    const r = await keyledger('rebuild', '--json');
+    const report = JSON.parse(r.stdout) as { events: number; position: number; keys: Record<string, number>; aliases: number; keysUsed: number; reindexed: string[] };
+    const opened = await openSqliteStore({ path: join(fx.dir, 'keyledger.db'), readOnly: true });
+    const head = await opened.store.headPosition();
+    await opened.close();
+    expect(report, r.stdout).toMatchObject({ events: head, position: head, keys: { Disabled: 1, Enabled: 1 }, aliases: 1, keysUsed: 1, reindexed: [] });
+    const text = await keyledger('rebuild');
+    expect(text.stdout).toMatch(new RegExp(`^Replayed ${head} events \\(to position ${head}\\) in [\\d.]+ s: [\\d,]+ events/s\\.$`, 'm'));
+    expect(text.stdout).toMatch(/^ {2}Keys +Disabled 1, Enabled 1$/m);
+  });
+
+  it('--reindex recomputes the store indexes of a stopped directory, and queries still answer alike', async () => {
+    const copy = tempDir('rebuild-copy');
+    cpSync(fx.dir, copy, { recursive: true });
+    const before = await runKeyledger(['audit', '--key', fx.k1, '--jsonl', '--data-dir', copy]);
+    const r = await runKeyledger(['rebuild', '--reindex', '--json', '--data-dir', copy]);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { reindexed: string[] }).reindexed).toEqual(['events_by_stream_type', 'events_by_stream_time', 'events_by_request']);
+    const after = await runKeyledger(['audit', '--key', fx.k1, '--jsonl', '--data-dir', copy]);
+    expect(after.stdout).toBe(before.stdout);
+    expect(after.stdout.split('\n').length).toBeGreaterThan(3);
+  });
+
+  it('--reindex refuses a directory a live server holds: exit 3, nothing written', async () => {
+    const copy = tempDir('rebuild-locked');
+    cpSync(fx.dir, copy, { recursive: true });
+    writeFileSync(join(copy, 'LOCK'), `${process.pid}\n`);
+    const r = await runKeyledger(['rebuild', '--reindex', '--data-dir', copy]);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
   });
 });
 

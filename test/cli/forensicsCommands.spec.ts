@@ -116,11 +116,20 @@ describe.concurrent('keyledger history', () => {
     expect(later.timeline.map((e) => e.type)).toEqual(['AliasCreated', 'AliasUpdated']);
   });
 
-  it('a key in JSON: every event in order, then its state — materials by id only', async () => {
+  it('a key in JSON: what changed it, in order, then its state — materials by id only', async () => {
     const r = await keyledger('history', fx.k1.Arn, '--json');
     expect(r.code, r.stderr).toBe(0);
     const h = json<{ resource: string; state: Record<string, unknown>; timeline: TimelineEntry[] }>(r);
     expect(h.resource).toBe('key');
+    expect(h.timeline.map((e) => e.type)).toEqual(['KeyCreated', 'KeyRotationEnabled', 'KeyMaterialRotated']);
+    expect(h.timeline.map((e) => e.revision)).toEqual([0, 1, 3]);
+    expect(h.state).toMatchObject({ KeyState: 'Enabled', Description: 'first key', KeyRotationEnabled: true, RotationPeriodInDays: 90, Aliases: [], Tags: [{ TagKey: 'team', TagValue: 'payments' }] });
+  });
+
+  it('a key in JSON with --usage: every event in order, its uses too', async () => {
+    const r = await keyledger('history', fx.k1.Arn, '--json', '--usage');
+    expect(r.code, r.stderr).toBe(0);
+    const h = json<{ resource: string; state: Record<string, unknown>; timeline: TimelineEntry[] }>(r);
     expect(h.timeline.map((e) => e.type)).toEqual(['KeyCreated', 'KeyRotationEnabled', 'KeyUsed', 'KeyMaterialRotated']);
     expect(h.timeline.map((e) => e.revision)).toEqual([0, 1, 2, 3]);
     expect(h.timeline.map((e) => e.at)).toEqual([at('00:00'), at('00:10'), at('00:10'), at('02:00')]);

@@ -61,6 +61,14 @@ describe('auditTrail', () => {
     const [entry] = auditTrail([keyUsed(K1, 'r1', 'ReEncrypt'), recorded('r1', 'ReEncrypt', [K1, K2], { errorCode: 'DisabledException', errorMessage: 'disabled' })]);
     expect(entry?.record).toMatchObject({ errorCode: 'DisabledException', errorMessage: 'disabled', responseElements: null });
     expect(entry?.record.resources.map((r) => r.ARN)).toEqual([K1, K2]);
+    // Members in CloudTrail's order, the error right after userAgent; none set undefined.
+    expect(Object.keys(entry?.record ?? {})).toEqual([
+      'eventVersion', 'userIdentity', 'eventTime', 'eventSource', 'eventName', 'awsRegion', 'sourceIPAddress', 'userAgent', 'errorCode', 'errorMessage',
+      'requestParameters', 'responseElements', 'requestID', 'eventID', 'readOnly', 'resources', 'eventType', 'managementEvent', 'recipientAccountId', 'eventCategory',
+    ]);
+    const [success] = auditTrail([keyUsed(K1, 'r2', 'Encrypt')]);
+    expect(Object.keys(success?.record ?? {})).not.toContain('errorCode');
+    expect(Object.values(success?.record ?? {})).not.toContain(undefined);
   });
 
   it('CreateKey answers a keyMetadata subset; a read answers null', () => {

@@ -7,6 +7,7 @@
 // hash. Only when something is wrong does `diagnose` look further (one indexed read) to tell a
 // deleted event from a misplaced one.
 import { eventHash, GENESIS_HASH } from '../../store/chain.js';
+import type { SegmentStream } from '../../store/chainSegments.js';
 import type { EventStore, StoredEvent, StreamHead } from '../../store/eventStore.js';
 import { CHECKPOINT_STREAM, type HeadEntry } from './checkpointFormat.js';
 import type { AuthenticCheckpoint } from './checkpointLedger.js';
@@ -52,6 +53,28 @@ export class ChainWalker {
     }
     if (e.stream !== CHECKPOINT_STREAM && !this.touched.has(e.stream)) this.touched.set(e.stream, e.revision);
     return undefined;
+  }
+
+  /**
+   * Takes in a segment checked elsewhere (chainSegments.ts) as if its events had been visited:
+   * each stream's first event there must follow the stream's last one so far, exactly as
+   * `visit` demands of every event. False when one does not: walk the log in one piece to find
+   * and name what is wrong.
+   */
+  absorb(streams: readonly SegmentStream[]): boolean {
+    for (const [stream, firstRevision, firstPrev, revision, hash, position] of streams) {
+      const state = this.streams.get(stream);
+      if (firstRevision !== (state === undefined ? 0 : state.revision + 1)) return false;
+      if (firstPrev !== (state === undefined ? GENESIS_HASH : state.hash)) return false;
+      if (state === undefined) this.streams.set(stream, { revision, hash, position });
+      else {
+        state.revision = revision;
+        state.hash = hash;
+        state.position = position;
+      }
+      if (stream !== CHECKPOINT_STREAM && !this.touched.has(stream)) this.touched.set(stream, firstRevision);
+    }
+    return true;
   }
 
   async diagnose(suspect: Suspect): Promise<VerifyProblem> {

@@ -34,7 +34,8 @@
 // - Anything done by a holder of the audit private key (the root key plus the vault): it can
 //   sign whatever it likes. Verify proves integrity against everyone else.
 // - Rows chained by schema migration 2 are vouched for only from that migration on.
-import type { EventStore } from '../../store/eventStore.js';
+import { segmentRanges } from '../../store/chainSegments.js';
+import type { EventStore, StreamHead } from '../../store/eventStore.js';
 import { ChainWalker } from './chainWalker.js';
 import { CHECKPOINT_STREAM } from './checkpointFormat.js';
 import { headsOf, readCheckpointLedger, type AuthenticCheckpoint, type CheckpointAnchor } from './checkpointLedger.js';
@@ -52,6 +53,12 @@ export interface VerifyOptions {
   readonly progressEvery?: number;
   /** A checkpoint recorded outside the log, which the log must still contain. */
   readonly anchor?: CheckpointAnchor;
+  /**
+   * From how many events on the log is checked in segments on every core, when the store can
+   * (EventStore.checkSegments; default 100,000 — below that, starting threads costs more than
+   * it saves), and about how many events a segment holds (default 50,000).
+   */
+  readonly parallel?: { readonly fromEvents?: number; readonly segmentEvents?: number };
 }
 
 export type VerifyResult =
@@ -69,9 +76,75 @@ export type VerifyResult =
   | { readonly ok: false; readonly problem: VerifyProblem; readonly events: number };
 
 export const verifyLog = async (options: VerifyOptions): Promise<VerifyResult> => {
-  const { store, publicKey, onProgress, progressEvery = 65_536, anchor } = options;
-  const { checkpoints, forged } = await readCheckpointLedger(store, publicKey, anchor);
+  const { store, publicKey, anchor } = options;
+  const ledger = await readCheckpointLedger(store, publicKey, anchor);
   const index = (await store.streamHeads()).heads;
+  const head = await store.headPosition();
+  const { fromEvents = 100_000, segmentEvents = 50_000 } = options.parallel ?? {};
+  // In segments when it pays; a log with a forged checkpoint goes straight to the walk, which
+  // names it in its place.
+  if (store.checkSegments !== undefined && head >= fromEvents && ledger.forged === undefined) {
+    const fast = await verifyInSegments(options, ledger.checkpoints, index, head, segmentEvents);
+    if (fast !== undefined) return fast;
+  }
+  return verifyInOnePiece(options, ledger, index);
+};
+
+/**
+ * The log checked in segments on every core, stitched here in order, each checkpoint held
+ * against the heads once the segments up to its position are in. Every check the walk in one
+ * piece makes is made (chainSegments.ts, ChainWalker.absorb); at the first doubt this gives up
+ * (undefined) and the walk in one piece finds and names the problem, so both report alike.
+ */
+const verifyInSegments = async (
+  options: VerifyOptions,
+  checkpoints: readonly AuthenticCheckpoint[],
+  index: readonly StreamHead[],
+  head: number,
+  segmentEvents: number,
+): Promise<VerifyResult | undefined> => {
+  const { store, onProgress } = options;
+  const ranges = segmentRanges(head, segmentEvents, checkpoints.map((c) => c.position));
+  let done = 0;
+  let doneEvents = 0;
+  const summaries = await store.checkSegments!(ranges, (s) => {
+    doneEvents += s.events;
+    if (++done < ranges.length) onProgress?.({ events: doneEvents, position: s.through });
+  });
+  const walker = new ChainWalker(store);
+  let events = 0;
+  let uncovered = 0;
+  let next = 0;
+  const last = checkpoints.at(-1);
+  for (const summary of summaries) {
+    if (summary.broken !== undefined || !walker.absorb(summary.streams)) return undefined;
+    events += summary.events;
+    if (summary.after >= (last?.position ?? 0)) {
+      for (const [stream, first, , revision] of summary.streams) if (stream !== CHECKPOINT_STREAM) uncovered += revision - first + 1;
+    }
+    for (let c = checkpoints[next]; c !== undefined && c.position <= summary.through; c = checkpoints[++next]) {
+      const heads = await headsOf(store, c);
+      if ('kind' in heads || (await walker.check(c, heads)) !== undefined) return undefined;
+    }
+  }
+  // The segments end at the head read before them; a live log may have grown since. What came
+  // later is the walk's to check next time, as it would be had this verify started earlier.
+  for (let c = checkpoints[next]; c !== undefined; c = checkpoints[++next]) {
+    const heads = await headsOf(store, c);
+    if ('kind' in heads || (await walker.check(c, heads)) !== undefined) return undefined;
+  }
+  if (walker.checkIndex(index) !== undefined) return undefined;
+  onProgress?.({ events, position: head });
+  return { ok: true, events, streams: walker.streamCount, checkpoints: checkpoints.length, coveredPosition: last?.position ?? 0, uncovered };
+};
+
+/** The walk in one piece: every event in position order, the first broken link named. */
+const verifyInOnePiece = async (
+  options: VerifyOptions,
+  { checkpoints, forged }: { readonly checkpoints: readonly AuthenticCheckpoint[]; readonly forged?: VerifyProblem | undefined },
+  index: readonly StreamHead[],
+): Promise<VerifyResult> => {
+  const { store, onProgress, progressEvery = 65_536 } = options;
   const walker = new ChainWalker(store);
   const check = async (c: AuthenticCheckpoint): Promise<VerifyProblem | undefined> => {
     const heads = await headsOf(store, c);

@@ -1,6 +1,7 @@
 // A real SQLite data directory built through the real service, and an attacker's toolbox: plain
 // SQL on a copy (triggers dropped first, as anyone with write access to the file can), plus the
 // public chain algorithm for the attacker who recomputes hashes to cover their tracks.
+import { expect } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +81,12 @@ export const tamperAndVerify = async (source: DataDir, tamper: (db: Db) => void)
     const publicKey = parseAuditPublicKey(readFileSync(join(copy, PUBLIC_KEY_FILE), 'utf8'));
     const opened = await openSqliteStore({ path: join(copy, DB_FILE), readOnly: true });
     try {
-      return await verifyLog({ store: opened.store, publicKey });
+      // Both ways a log is verified — one walk, and segments on threads stitched together (the
+      // way of big logs, forced here with tiny segments) — must find the same thing.
+      const walked = await verifyLog({ store: opened.store, publicKey, parallel: { fromEvents: Number.POSITIVE_INFINITY } });
+      const segmented = await verifyLog({ store: opened.store, publicKey, parallel: { fromEvents: 0, segmentEvents: 5 } });
+      expect(segmented).toEqual(walked);
+      return walked;
     } finally {
       await opened.close();
     }

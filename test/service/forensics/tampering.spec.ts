@@ -4,10 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditSigner } from '../../../src/crypto/auditKey.js';
 import { CHECKPOINT_STREAM, checkpointDigest, headsDigest, type CheckpointData, type HeadEntry } from '../../../src/service/forensics/checkpointFormat.js';
-import type { VerifyResult } from '../../../src/service/forensics/verify.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAuditPublicKey } from '../../../src/crypto/auditKey.js';
+import { verifyLog, type VerifyResult } from '../../../src/service/forensics/verify.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqliteStore.js';
 import { canonicalJson } from '../../../src/store/json.js';
-import type { Json } from '../../../src/store/eventStore.js';
-import { buildDataDir, eventsOf, rechain, tamperAndVerify, type DataDir } from './tamperFixture.js';
+import type { EventStore, Json } from '../../../src/store/eventStore.js';
+import { buildDataDir, DB_FILE, eventsOf, PUBLIC_KEY_FILE, rechain, tamperAndVerify, type DataDir } from './tamperFixture.js';
 
 let data: DataDir;
 beforeAll(async () => {
@@ -46,6 +50,22 @@ describe('verify on a real SQLite data directory', () => {
       coveredPosition: second?.position,
       uncovered: data.events.filter((e) => e.position > (second?.position ?? 0) && e.stream !== '$checkpoints').length,
     });
+  });
+
+  it('checks a clean log in segments on threads, without walking it in one piece', async () => {
+    const opened = await openSqliteStore({ path: join(data.dir, DB_FILE), readOnly: true });
+    try {
+      const segmentsOnly: EventStore = Object.create(opened.store, {
+        readStored: { value: () => { throw new Error('walked the log in one piece'); } },
+      }) as EventStore;
+      const publicKey = parseAuditPublicKey(readFileSync(join(data.dir, PUBLIC_KEY_FILE), 'utf8'));
+      const progress: number[] = [];
+      const result = await verifyLog({ store: segmentsOnly, publicKey, parallel: { fromEvents: 0, segmentEvents: 3 }, onProgress: (p) => progress.push(p.events) });
+      expect(result).toMatchObject({ ok: true, events: data.events.length, checkpoints: 2 });
+      expect(progress.at(-1)).toBe(data.events.length);
+    } finally {
+      await opened.close();
+    }
   });
 
   it('names an event whose data was edited', async () => {
