@@ -103,7 +103,7 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
     const userAgent = headers.get('user-agent')?.join(', ');
     const sourceIp = req.socket.remoteAddress;
     let operation: OperationName | undefined;
-    let identity: VerifiedIdentity | undefined;
+    let identity: Omit<VerifiedIdentity, 'roles'> | undefined;
     /** Who a request that failed authentication claimed to be, for its audit record. */
     let claimed: { accessKeyId?: string; region?: string } | undefined;
 
@@ -154,7 +154,9 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
       claimed = claimedCredential(headers);
       return reject('authentication', auth.error);
     }
-    identity = auth.value;
+    // Roles decide nothing here, and a RequestRejected records who asked, not what they may do.
+    const { roles: _roles, ...who } = auth.value;
+    identity = who;
 
     const json = read.body.length === 0 ? { ok: true as const, value: {} } : parseStrictJson(read.body);
     if (!json.ok) return reject('validation', json.error);
