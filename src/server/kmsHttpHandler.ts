@@ -82,7 +82,7 @@ const REGION = /^([a-z]+-){2,3}\d+$/;
  * well-formed: a brute-force attempt against one access key should show up under that key and
  * Region in the audit trail. Nothing unchecked reaches a stream name.
  */
-const claimedCredential = (headers: ReadonlyMap<string, readonly string[]>): { accessKeyId?: string; region?: string } | undefined => {
+export const claimedCredential = (headers: ReadonlyMap<string, readonly string[]>): { accessKeyId?: string; region?: string } | undefined => {
   const values = headers.get('authorization');
   if (values?.length !== 1) return undefined;
   const parsed = parseAuthorization(values[0] ?? '', true);
@@ -193,7 +193,8 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
   };
 };
 
-const splitUrl = (url: string): [string, string] => {
+/** `[path, query]` of a request target, the query without its `?`. */
+export const splitUrl = (url: string): [string, string] => {
   const q = url.indexOf('?');
   return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
 };
