@@ -4,6 +4,7 @@
 // take no lock and never create the data directory.
 import { isKmsError } from '../domain/errors.js';
 import { aliasArnOf, isRegion, keyArnOf, parseAliasName, parseKeyRef, type AliasArn, type AliasName, type KeyArn, type Scope } from '../domain/ids.js';
+import { parseQueryTime } from '../domain/time.js';
 import { ExitCode, messageOf, usageError } from './cliError.js';
 import { twoColumns } from './options.js';
 import type { Terminal } from './progressBar.js';
@@ -90,14 +91,11 @@ export const parseResourceRef = (ref: string, defaultScope: Scope): ResourceRef 
   }
 };
 
-/** ISO-8601 with an explicit offset: a zone-less time would silently mean the machine's zone. */
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
-
 /** `value` of option `--flag` as an ISO-8601 UTC string; anything else is a usage error. */
 export const parseIsoTime = (flag: string, value: string): string => {
-  const ms = ISO_TIME.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw usageError(`--${flag} must be an ISO-8601 time with Z or an offset (e.g. 2026-01-01T12:00:00Z), got '${value}'`);
-  return new Date(ms).toISOString();
+  const time = parseQueryTime(value);
+  if (time === undefined) throw usageError(`--${flag} must be an ISO-8601 time with Z or an offset (e.g. 2026-01-01T12:00:00Z), got '${value}'`);
+  return time;
 };
 
 /** What a reference is called in messages: the ARN, which is unambiguous across scopes. */

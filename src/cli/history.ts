@@ -2,9 +2,9 @@
 // and time travel"). For a key: its timeline up to an instant or log position, then its state
 // then, aliases included. For an alias: which key it named then, and its own timeline. Reads
 // only the streams involved (src/service/history.ts), from a read-only store.
-import { aliasArnOf, keyArnOf, type AliasName, type KeyId, type Scope } from '../domain/ids.js';
 import type { AsOf } from '../projections/asOf.js';
-import { aliasStateAsOf, KEY_LIFECYCLE_TYPES, keyStateAsOf, timeline } from '../service/history.js';
+import { aliasArnsIn, aliasStateAsOf, aliasTargetKey, KEY_LIFECYCLE_TYPES, keyStateAsOf, streamExists, timeline } from '../service/history.js';
+import { keyStateView } from '../service/keyStateView.js';
 import type { EventStore } from '../store/eventStore.js';
 import { CliError, ExitCode, usageError } from './cliError.js';
 import {
@@ -20,7 +20,6 @@ import {
   refArn,
 } from './forensicsOptions.js';
 import { type AliasHistory, type History, type KeyHistory, historyJson, historyText } from './historyReport.js';
-import { keyStateView } from './keyStateView.js';
 import { type CommandSpec, helpText, parseCommand } from './options.js';
 import { withDataDir } from './readDataDir.js';
 
@@ -58,19 +57,6 @@ const parseAsOf = (at: string | undefined, position: string | undefined): AsOf =
   return { ...(time !== undefined ? { time } : {}), ...(position !== undefined ? { position: Number(position) } : {}) };
 };
 
-const streamExists = async (store: EventStore, stream: string): Promise<boolean> => {
-  for await (const _ of store.readStream(stream, { limit: 1 })) return true;
-  return false;
-};
-
-/** Every alias ever created in the scope, deleted ones included: their streams, from the
- *  store's index of stream heads, so finding them costs no pass over the log. */
-const aliasArnsIn = async (store: EventStore, scope: Scope): Promise<string[]> => {
-  const prefix = `alias-${aliasArnOf(scope, 'alias/' as AliasName)}`;
-  const { heads } = await store.streamHeads();
-  return heads.filter((h) => h.stream.startsWith(prefix)).map((h) => h.stream.slice('alias-'.length));
-};
-
 const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'key' }>, asOf: AsOf, usage: boolean): Promise<KeyHistory> => {
   const folded = await keyStateAsOf(store, ref.keyArn, asOf, await aliasArnsIn(store, ref.scope));
   const { state } = folded;
@@ -88,13 +74,6 @@ const keyHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: '
 const aliasHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind: 'alias' }>, asOf: AsOf): Promise<AliasHistory> => {
   const folded = await aliasStateAsOf(store, ref.aliasArn, asOf);
   const { state } = folded;
-  let target: AliasHistory['target'] = null;
-  if (state.status === 'Active') {
-    // An alias and its key share an account and Region, so the key's ARN follows from the alias's.
-    const keyArn = keyArnOf(ref.scope, state.targetKeyId as KeyId);
-    const key = (await keyStateAsOf(store, keyArn, asOf, [])).state;
-    target = { keyId: state.targetKeyId, keyArn, keyState: key.status === 'Nonexistent' ? null : key.status };
-  }
   return {
     resource: 'alias',
     aliasName: ref.aliasName,
@@ -103,7 +82,7 @@ const aliasHistory = async (store: EventStore, ref: Extract<ResourceRef, { kind:
     revision: folded.revision,
     position: folded.position,
     status: state.status,
-    target,
+    target: await aliasTargetKey(store, ref.scope, state, asOf),
     timeline: await timeline(store, `alias-${ref.aliasArn}`, asOf),
   };
 };

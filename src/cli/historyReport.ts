@@ -2,9 +2,9 @@
 // request) up to the point asked about, then the state at that point. Text for people; with
 // --json the same document as one JSON value, fit for jq.
 import type { AsOf } from '../projections/asOf.js';
-import type { TimelineEntry } from '../service/history.js';
+import type { AliasTarget, TimelineEntry } from '../service/history.js';
 import type { Json, JsonObject } from '../store/eventStore.js';
-import { type KeyStateView, withoutWrapped } from './keyStateView.js';
+import { type KeyStateView, withoutWrapped } from '../service/keyStateView.js';
 import { fields, plural, shorten, table } from './table.js';
 
 interface HistoryBase {
@@ -29,7 +29,7 @@ export interface AliasHistory extends HistoryBase {
   readonly arn: string;
   readonly status: 'Active' | 'Deleted' | 'Nonexistent';
   /** The key the alias named at the point; null unless Active. */
-  readonly target: { readonly keyId: string; readonly keyArn: string; readonly keyState: string | null } | null;
+  readonly target: AliasTarget | null;
 }
 
 export type History = KeyHistory | AliasHistory;

@@ -6,7 +6,7 @@ import { keyMetadata } from '../service/keyMetadata.js';
 import type { KeyMetadata } from '../service/shapes.js';
 import { CliError, ExitCode, usageError } from './cliError.js';
 import { dataDirOptions, jsonOption, parseResourceRef, readSections, resolveReadSettings, scopeOptions, type ReadIo } from './forensicsOptions.js';
-import { withoutWrapped } from './keyStateView.js';
+import { withoutWrapped } from '../service/keyStateView.js';
 import { type CommandSpec, helpText, parseCommand, twoColumns } from './options.js';
 import { type FoldedViews, aliasNameOfArn, foldViews, withDataDir } from './readDataDir.js';
 import { fields, table } from './table.js';

@@ -140,6 +140,7 @@ export const startServe = async (settings: ServeSettings, io: Partial<ServeIo> =
 
     const server = await startKmsServer({
       api: kms,
+      admin: kms,
       authenticate: createSigV4Authenticator({ lookup: principals.lookup }),
       onRejected,
       logger,

@@ -9,6 +9,26 @@ const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d
 
 export const isInstant = (s: string): boolean => isoInstant.test(s) && !Number.isNaN(Date.parse(s));
 
+// What a person types as a point in time (`keyledger history --at`, the admin API's `at=`): an
+// instant with Z or an offset, or a date alone. A zone-less time would silently mean the
+// machine's zone, so it is not accepted.
+const queryTime = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * `text` as an ISO-8601 UTC instant (a date alone is its 00:00 UTC), or undefined when it is not
+ * one of the forms above. Date.parse rolls 2026-02-30 over into March; a date that is not in the
+ * calendar is refused instead.
+ */
+export const parseQueryTime = (text: string): string | undefined => {
+  const m = queryTime.exec(text);
+  const ms = m === null ? NaN : Date.parse(text);
+  if (m === null || Number.isNaN(ms)) return undefined;
+  const [y = 0, mo = 0, d = 0] = m.slice(1, 4).map(Number);
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return undefined;
+  return new Date(ms).toISOString();
+};
+
 /**
  * Milliseconds since the epoch. A malformed instant is a bug in the caller (the service
  * stamps `now`), not a refused command, so it throws a plain Error.

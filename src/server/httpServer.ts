@@ -1,11 +1,16 @@
 // The listening server around the KMS request listener: HTTP or HTTPS, timeouts that cut off
 // slow headers and slow bodies, framing errors answered in AWS JSON instead of Node's bare
-// `400 Bad Request`, keep-alive (the AWS SDKs reuse connections), and a graceful close.
+// `400 Bad Request`, keep-alive (the AWS SDKs reuse connections), and a graceful close. When
+// given an admin API, requests under /keyledger/v1/ go to it (adminHttpHandler.ts); every other
+// request goes to the KMS listener, as without one.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { AdminApi } from '../service/admin/adminShapes.js';
+import { createAdminHttpHandler } from './adminHttpHandler.js';
+import { isAdminPath } from './adminRoutes.js';
 import { DEFAULT_MAX_BODY_BYTES, type KmsHttpHandlerOptions, createKmsHttpHandler, defaultLogger } from './kmsHttpHandler.js';
 import { AMZ_JSON, type WireError, errorBody, wireError } from './wireError.js';
 
@@ -26,6 +31,8 @@ export interface StartKmsServerOptions extends KmsHttpHandlerOptions {
   readonly timeoutCheckIntervalMs?: number;
   /** close() waits this long for in-flight requests, then cuts connections. Default 10 s. */
   readonly closeGraceMs?: number;
+  /** Serves the admin read API under /keyledger/v1/, with the same authenticate and onRejected. */
+  readonly admin?: AdminApi;
 }
 
 export interface RunningKmsServer {
@@ -60,6 +67,11 @@ const framingError = (err: NodeJS.ErrnoException): WireError =>
 export const startKmsServer = async (options: StartKmsServerOptions): Promise<RunningKmsServer> => {
   const handler = createKmsHttpHandler(options);
   const logger = options.logger ?? defaultLogger;
+  const { onRejected } = options;
+  const admin =
+    options.admin &&
+    createAdminHttpHandler({ api: options.admin, authenticate: options.authenticate, logger, ...(onRejected ? { onRejected } : {}) });
+  const isAdmin = (req: http.IncomingMessage): boolean => admin !== undefined && isAdminPath(req.url);
   const inFlight = new Map<Duplex, http.ServerResponse>();
   let closing = false;
 
@@ -70,7 +82,8 @@ export const startKmsServer = async (options: StartKmsServerOptions): Promise<Ru
     });
     // While draining, every answer closes its connection so keep-alive cannot hold us open.
     if (closing) res.setHeader('Connection', 'close');
-    handler(req, res);
+    if (admin !== undefined && isAdminPath(req.url)) admin(req, res);
+    else handler(req, res);
   };
 
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -86,10 +99,11 @@ export const startKmsServer = async (options: StartKmsServerOptions): Promise<Ru
     : http.createServer(serverOptions, listener);
 
   // `Expect: 100-continue`: invite the body only when it may fit; otherwise the listener
-  // answers RequestEntityTooLargeException without the client ever sending it.
+  // answers RequestEntityTooLargeException without the client ever sending it. Admin requests
+  // take no body at all.
   server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared <= (options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)) res.writeContinue();
+    if (declared <= (isAdmin(req) ? 0 : (options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES))) res.writeContinue();
     listener(req, res);
   });
 

@@ -82,7 +82,7 @@ const REGION = /^([a-z]+-){2,3}\d+$/;
  * well-formed: a brute-force attempt against one access key should show up under that key and
  * Region in the audit trail. Nothing unchecked reaches a stream name.
  */
-const claimedCredential = (headers: ReadonlyMap<string, readonly string[]>): { accessKeyId?: string; region?: string } | undefined => {
+export const claimedCredential = (headers: ReadonlyMap<string, readonly string[]>): { accessKeyId?: string; region?: string } | undefined => {
   const values = headers.get('authorization');
   if (values?.length !== 1) return undefined;
   const parsed = parseAuthorization(values[0] ?? '', true);
@@ -103,7 +103,7 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
     const userAgent = headers.get('user-agent')?.join(', ');
     const sourceIp = req.socket.remoteAddress;
     let operation: OperationName | undefined;
-    let identity: VerifiedIdentity | undefined;
+    let identity: Omit<VerifiedIdentity, 'roles'> | undefined;
     /** Who a request that failed authentication claimed to be, for its audit record. */
     let claimed: { accessKeyId?: string; region?: string } | undefined;
 
@@ -154,7 +154,9 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
       claimed = claimedCredential(headers);
       return reject('authentication', auth.error);
     }
-    identity = auth.value;
+    // Roles decide nothing here, and a RequestRejected records who asked, not what they may do.
+    const { roles: _roles, ...who } = auth.value;
+    identity = who;
 
     const json = read.body.length === 0 ? { ok: true as const, value: {} } : parseStrictJson(read.body);
     if (!json.ok) return reject('validation', json.error);
@@ -191,7 +193,8 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
   };
 };
 
-const splitUrl = (url: string): [string, string] => {
+/** `[path, query]` of a request target, the query without its `?`. */
+export const splitUrl = (url: string): [string, string] => {
   const q = url.indexOf('?');
   return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q + 1)];
 };

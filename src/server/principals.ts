@@ -158,6 +158,6 @@ export const principalLookup = (principals: readonly Principal[]): CredentialLoo
   const byKey = new Map(principals.map((p) => [p.accessKeyId, p]));
   return (accessKeyId) => {
     const p = byKey.get(accessKeyId);
-    return p && { secretAccessKey: p.secretAccessKey, principalArn: p.principalArn, account: p.account };
+    return p && { secretAccessKey: p.secretAccessKey, principalArn: p.principalArn, account: p.account, ...(p.roles !== undefined ? { roles: p.roles } : {}) };
   };
 };

@@ -9,6 +9,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isRegion } from '../domain/ids.js';
 import { parseAuthorization } from './authorizationHeader.js';
+import type { PrincipalRole } from './principals.js';
 import { type HeaderValues, canonicalHeaderValue, canonicalRequest, sha256Hex, stringToSign } from './sigv4Canonical.js';
 import { type SigningKeyCache, createSigningKeyCache } from './signingKeyCache.js';
 import { type WireResult, fail, ok, wireError } from './wireError.js';
@@ -27,6 +28,7 @@ export interface Credential {
   readonly secretAccessKey: string;
   readonly principalArn: string;
   readonly account: string;
+  readonly roles?: readonly PrincipalRole[];
 }
 
 export type CredentialLookup = (accessKeyId: string) => Credential | undefined;
@@ -37,6 +39,8 @@ export interface VerifiedIdentity {
   readonly account: string;
   /** From the credential scope: selects the partition of keys. */
   readonly region: string;
+  /** The principal's keyledger roles, from the same lookup that found its secret. */
+  readonly roles?: readonly PrincipalRole[];
 }
 
 export interface VerifyOptions {
@@ -133,7 +137,13 @@ export const verifySigV4 = (request: SignedRequest, options: VerifyOptions): Wir
   // Both sides are exactly 32 bytes here, so timingSafeEqual compares in constant time.
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return invalidSignature(SIGNATURE_MISMATCH);
 
-  return ok({ accessKeyId: credential.accessKeyId, principalArn: found.principalArn, account: found.account, region: credential.region });
+  return ok({
+    accessKeyId: credential.accessKeyId,
+    principalArn: found.principalArn,
+    account: found.account,
+    region: credential.region,
+    ...(found.roles !== undefined ? { roles: found.roles } : {}),
+  });
 };
 
 export type Authenticate = (request: SignedRequest) => WireResult<VerifiedIdentity> | Promise<WireResult<VerifiedIdentity>>;

@@ -4,7 +4,8 @@
 // reducers as the live views. A key's stream also holds every use of the key — all but a few
 // of its events, for a busy key — and usage is history, not state (evolve.ts), so state and
 // the default timeline read the lifecycle events alone, past the usage, by type (an index).
-import { aliasArnOf, type AliasName, type KeyArn, type Scope } from '../domain/ids.js';
+// `keyledger history` and the admin read API both ask through them.
+import { aliasArnOf, keyArnOf, type AliasName, type KeyArn, type KeyId, type Scope } from '../domain/ids.js';
 import { aliasAsOf, keyAsOf, occurredAt, within, type AsOf, type Folded } from '../projections/asOf.js';
 import type { Alias } from '../domain/alias/state.js';
 import { keyEventTypes } from '../domain/key/events.js';
@@ -42,12 +43,42 @@ export const keyStateAsOf = async (store: EventStore, keyArn: KeyArn, asOf: AsOf
   return { ...folded, aliases: aliases.sort() };
 };
 
+/** True when the stream has at least one event: the key or alias existed at some point. */
+export const streamExists = async (store: EventStore, stream: string): Promise<boolean> => {
+  for await (const _ of store.readStream(stream, { limit: 1 })) return true;
+  return false;
+};
+
+/** Every alias ever created in the scope, deleted ones included: their streams, from the
+ *  store's index of stream heads, so finding them costs no pass over the log. */
+export const aliasArnsIn = async (store: EventStore, scope: Scope): Promise<string[]> => {
+  const prefix = `alias-${aliasArnOf(scope, 'alias/' as AliasName)}`;
+  const { heads } = await store.streamHeads();
+  return heads.filter((h) => h.stream.startsWith(prefix)).map((h) => h.stream.slice('alias-'.length));
+};
+
 export const aliasStateAsOf = async (store: EventStore, aliasArn: string, asOf: AsOf): Promise<Folded<Alias>> =>
   aliasAsOf(await collect(store.readStream(`alias-${aliasArn}`)), asOf);
 
 /** Which key `alias/…` named as of `asOf`, in the caller's account and Region. */
 export const aliasTargetAsOf = async (store: EventStore, scope: Scope, name: AliasName, asOf: AsOf): Promise<Folded<Alias>> =>
   aliasStateAsOf(store, aliasArnOf(scope, name), asOf);
+
+/** The key an alias named at a point, and that key's state then (null: not created yet). */
+export interface AliasTarget {
+  readonly keyId: string;
+  readonly keyArn: string;
+  readonly keyState: string | null;
+}
+
+/** What `alias` (folded as of `asOf`, living in `scope`) pointed at then; null unless Active. */
+export const aliasTargetKey = async (store: EventStore, scope: Scope, alias: Alias, asOf: AsOf): Promise<AliasTarget | null> => {
+  if (alias.status !== 'Active') return null;
+  // An alias and its key share an account and Region, so the key's ARN follows from the alias's.
+  const keyArn = keyArnOf(scope, alias.targetKeyId as KeyId);
+  const key = (await keyStateAsOf(store, keyArn, asOf, [])).state;
+  return { keyId: alias.targetKeyId, keyArn, keyState: key.status === 'Nonexistent' ? null : key.status };
+};
 
 /** One line of a key's or alias's timeline: who, when, what. Wrapped material is left out. */
 export interface TimelineEntry {

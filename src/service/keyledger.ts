@@ -13,6 +13,9 @@ import { KeyViews } from '../projections/keyViews.js';
 import { LastUsageView } from '../projections/lastUsage.js';
 import { ProjectionRunner } from '../projections/runner.js';
 import type { EventStore, KeyVault } from '../store/eventStore.js';
+import { type AdminContext, adminHandlers, adminResources, requireAdminRole } from './admin/adminReads.js';
+import type { AdminApi, AdminInput, AdminOperationName, AdminOutput, AdminRequestContext } from './admin/adminShapes.js';
+import { VerifyRuns } from './admin/verifyRuns.js';
 import type { Clock, Handler, ServiceContext } from './context.js';
 import { Checkpointer, type CheckpointOutcome } from './forensics/checkpoints.js';
 import { handlers } from './operations/index.js';
@@ -38,9 +41,11 @@ export interface KeyledgerOptions {
 
 const systemClock: Clock = { now: () => new Date() };
 
-export class Keyledger implements KmsApi {
+export class Keyledger implements KmsApi, AdminApi {
   /** Signs checkpoints of the hash chain; set by `open`. */
   private checkpointer: Checkpointer | undefined;
+  /** What the admin read API reads; set by `open`. */
+  private admin: AdminContext | undefined;
 
   private constructor(
     private readonly svc: ServiceContext,
@@ -81,6 +86,7 @@ export class Keyledger implements KmsApi {
     const kms = new Keyledger(svc, runner, recorder);
     const { store, vault, rootKey, auditPublicKeyFile: publicKeyFile } = options;
     kms.checkpointer = new Checkpointer({ store, vault, rootKey, clock, publicKeyFile });
+    kms.admin = { store, verifyRuns: new VerifyRuns(store, () => kms.auditPublicKey(), clock) };
     return kms;
   }
 
@@ -109,6 +115,20 @@ export class Keyledger implements KmsApi {
     return this.recorder.run(operation, request, () => this.resourcesOf(input, request), () => {
       if (!handler) throw kmsError('UnsupportedOperationException', `${String(operation)} is not supported`);
       return handler(this.svc, input, request);
+    });
+  }
+
+  /**
+   * keyledger's admin read API (src/service/admin): forensic reads for principals with the
+   * auditor or admin role, each recorded like a KMS request — a refusal included.
+   */
+  executeAdmin<O extends AdminOperationName>(operation: O, input: AdminInput<O>, context: AdminRequestContext): Promise<AdminOutput<O>> {
+    const { roles, ...caller } = context;
+    const request: RequestContext = { ...caller, parameters: auditParameters(input) };
+    return this.recorder.run(operation, request, () => adminResources(input, request), () => {
+      requireAdminRole(operation, roles, request);
+      if (this.admin === undefined) throw new Error('Keyledger.open sets the admin context');
+      return adminHandlers[operation](this.admin, input, request);
     });
   }
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { kmsError } from '../../src/domain/errors.js';
+import { createSigV4Authenticator } from '../../src/server/sigv4.js';
 import { request } from './support/rawHttp.js';
 import { TEST_PRINCIPAL } from './support/signing.js';
 import { type TestServer, startTestServer } from './support/testServer.js';
@@ -89,6 +90,22 @@ describe('the AWS SDK for JavaScript against the handler', () => {
       $fault: 'client',
       $metadata: { httpStatusCode: 400 },
     });
+  });
+
+  it("keeps a principal's roles out of the record of a request refused after authentication", async () => {
+    const withRoles = await startTestServer({
+      authenticate: createSigV4Authenticator({ lookup: (id) => (id === TEST_PRINCIPAL.accessKeyId ? { ...TEST_PRINCIPAL, roles: ['auditor'] } : undefined) }),
+    });
+    const c = new KMSClient({ endpoint: withRoles.running.url, region: 'us-east-1', credentials: TEST_PRINCIPAL, maxAttempts: 1 });
+    try {
+      await expect(c.send(new GenerateDataKeyCommand({ KeyId: KEY_ARN, NumberOfBytes: 0 }))).rejects.toMatchObject({ name: 'ValidationException' });
+      expect(withRoles.rejected).toHaveLength(1);
+      expect(withRoles.rejected[0]).toMatchObject({ stage: 'validation', principalArn: TEST_PRINCIPAL.principalArn });
+      expect(withRoles.rejected[0]).not.toHaveProperty('roles');
+    } finally {
+      c.destroy();
+      await withRoles.running.close();
+    }
   });
 
   it('surfaces validation errors with the exact AWS message, without calling the service', async () => {

@@ -128,4 +128,16 @@ describe('principalLookup', () => {
       value: { accessKeyId: p.accessKeyId, principalArn: p.principalArn, account: ACCOUNT, region: 'eu-central-1' },
     });
   });
+
+  it("carries a principal's roles into the verified identity, and only its own", async () => {
+    const auditor = await addPrincipal(dir, { account: ACCOUNT, principalArn: `arn:aws:iam::${ACCOUNT}:user/carol`, roles: ['auditor'] });
+    const plain = await addPrincipal(dir, { account: ACCOUNT });
+    const lookup = principalLookup(await loadPrincipals(dir));
+    const now = new Date('2026-03-01T10:00:00Z');
+    const verify = async (p: typeof auditor) =>
+      verifySigV4(asSignedRequest(await signKmsRequest({ date: now, accessKeyId: p.accessKeyId, secretAccessKey: p.secretAccessKey })), { now, lookup });
+    expect(await verify(auditor)).toMatchObject({ ok: true, value: { principalArn: auditor.principalArn, roles: ['auditor'] } });
+    const other = await verify(plain);
+    expect(other.ok && 'roles' in other.value).toBe(false);
+  });
 });

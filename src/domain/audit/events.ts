@@ -47,8 +47,25 @@ export type AuditEvent = RequestRejected | RequestRecorded;
 /** Every audit event name, pinned by a test. */
 export const auditEventTypes: readonly AuditEvent['type'][] = ['RequestRejected', 'RequestRecorded'];
 
+/**
+ * keyledger's own operations, not AWS's: the admin read API's (src/server/adminRoutes.ts),
+ * named in AWS's verb-noun style. They are eventNames in the audit trail, so, like event names,
+ * they are permanent; a test pins them.
+ */
+export const adminReadOperations = [
+  'GetKeyStateAsOf',
+  'GetKeyHistory',
+  'GetAliasStateAsOf',
+  'GetAliasHistory',
+  'LookupAuditEvents',
+  'VerifyLog',
+] as const;
+
+export type AdminReadOperation = (typeof adminReadOperations)[number];
+
 /** Operations that change nothing (CloudTrail's readOnly). */
 export const readOnlyOperations: ReadonlySet<string> = new Set([
+  ...adminReadOperations,
   'DescribeKey',
   'ListKeys',
   'GetKeyRotationStatus',

@@ -97,3 +97,43 @@ export const asSignedRequest = (r: SignedHttpRequest, overrides: Partial<SignedR
   body: r.body,
   ...overrides,
 });
+
+export interface GetSignOptions {
+  /** As sent: a key ARN in a path segment is already percent-encoded (%3A, %2F). */
+  readonly path: string;
+  /** Decoded names and values; the request target encodes them with encodeURIComponent. */
+  readonly query?: Readonly<Record<string, string>>;
+  readonly date: Date;
+  readonly host: string;
+  readonly method?: string;
+  readonly region?: string;
+  readonly service?: string;
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+}
+
+export interface SignedGet {
+  readonly headers: Record<string, string>;
+  /** The request target to send: path, then the query string if any. */
+  readonly target: string;
+}
+
+/** A GET (admin API) request signed by the SDK's signer, which builds the canonical query itself. */
+export const signGetRequest = async (o: GetSignOptions): Promise<SignedGet> => {
+  const signer = new SignatureV4({
+    service: o.service ?? 'kms',
+    region: o.region ?? 'us-east-1',
+    credentials: { accessKeyId: o.accessKeyId ?? TEST_PRINCIPAL.accessKeyId, secretAccessKey: o.secretAccessKey ?? TEST_PRINCIPAL.secretAccessKey },
+    sha256: Sha256,
+    applyChecksum: false,
+  });
+  const query = o.query ?? {};
+  const signed = await signer.sign(
+    { method: o.method ?? 'GET', protocol: 'http:', hostname: o.host, path: o.path, query: { ...query }, headers: { host: o.host } },
+    { signingDate: o.date },
+  );
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return { headers: { ...signed.headers }, target: qs === '' ? o.path : `${o.path}?${qs}` };
+};

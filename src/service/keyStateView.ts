@@ -1,6 +1,6 @@
-// A key's state as the forensic commands show it: AWS's member names where AWS has one
-// (KeyState, KeySpec, KeyRotationEnabled, …), and never the wrapped key material the state
-// carries — only each material's id, age and how it came to be.
+// A key's state as the forensic reads show it (`keyledger history`, the admin read API): AWS's
+// member names where AWS has one (KeyState, KeySpec, KeyRotationEnabled, …), and never the
+// wrapped key material the state carries — only each material's id, age and how it came to be.
 import type { Key } from '../domain/key/state.js';
 
 export interface KeyMaterialView {
@@ -63,8 +63,9 @@ export const keyStateView = (key: Exclude<Key, { status: 'Nonexistent' }>, alias
 });
 
 /**
- * Defence in depth for every JSON document the forensic commands print: whatever an event or a
- * state holds under `wrapped` (key material wrapped under a KEK) is left out, even if a future
- * event type carried it somewhere the views above do not expect. Use as JSON.stringify's replacer.
+ * Defence in depth for every JSON document the forensic reads print or send: whatever an event
+ * or a state holds under `wrapped` (key material wrapped under a KEK) is left out, even if a
+ * future event type carried it somewhere the views above do not expect. Use as JSON.stringify's
+ * replacer.
  */
 export const withoutWrapped = (key: string, value: unknown): unknown => (key === 'wrapped' ? undefined : value);
