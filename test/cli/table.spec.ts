@@ -1,0 +1,53 @@
+// The text layout of every read-only command: borderless, uncoloured, columns two spaces apart,
+// so that `awk` and `split(/ {2,}/)` recover the cells. cli-table3 does the layout; these pin
+// the configuration.
+import { describe, expect, it } from 'vitest';
+import { fields, table, twoColumns } from '../../src/cli/table.js';
+
+describe('table', () => {
+  it('pads each column to its widest cell, two spaces apart, the last column unpadded', () => {
+    expect(table(['KEY ID', 'STATE', 'DESCRIPTION'], [['k-1', 'Enabled', 'first'], ['k-22222', 'PendingDeletion', 'second key']])).toBe(
+      'KEY ID   STATE            DESCRIPTION\n' +
+      'k-1      Enabled          first\n' +
+      'k-22222  PendingDeletion  second key\n',
+    );
+  });
+
+  it('prints a missing or empty cell as -, so every row splits into as many cells as the header', () => {
+    const lines = table(['A', 'B', 'C'], [['x', undefined, ''], ['y']]).trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/ {2,}/))).toEqual([['A', 'B', 'C'], ['x', '-', '-'], ['y', '-', '-']]);
+  });
+
+  it('is only the header when there are no rows', () => {
+    expect(table(['TIME', 'OPERATION'], [])).toBe('TIME  OPERATION\n');
+  });
+
+  it('draws no border and no colour escape', () => {
+    const text = table(['A', 'B'], [['1', '2']]);
+    expect(text).not.toMatch(/[\u2500-\u257f|+\u001b]/);
+  });
+
+  it('measures display width: a wide character takes two columns', () => {
+    expect(table(['NAME', 'N'], [['日本', '1'], ['abcd', '2']])).toBe('NAME  N\n日本  1\nabcd  2\n');
+  });
+
+  it('keeps a multi-line cell under its own column', () => {
+    expect(table(['A', 'B'], [['x', 'one\ntwo']])).toBe('A  B\nx  one\n   two\n');
+  });
+});
+
+describe('fields and twoColumns', () => {
+  it('fields: names aligned, values under each other, a missing value as -', () => {
+    expect(fields([['KeyId', 'k-1'], ['Description', undefined], ['Policy', 'line 1\nline 2']])).toBe(
+      '  KeyId        k-1\n' +
+      '  Description  -\n' +
+      '  Policy       line 1\n' +
+      '               line 2\n',
+    );
+    expect(fields([['A', 'b']], 0)).toBe('A  b\n');
+  });
+
+  it('twoColumns: help rows with an empty right column left empty, no final newline', () => {
+    expect(twoColumns([['serve', 'run the server'], ['x', '']])).toBe('  serve  run the server\n  x');
+  });
+});
