@@ -90,7 +90,7 @@ export const auditCommand = async (argv: readonly string[], io: ReadIo): Promise
   const { values } = parsed;
   const { dataDir, scope } = resolveReadSettings(values, io.env);
   const filter = filterOf(values, scope);
-  const entries = await withDataDir(dataDir, (store) => queryAudit(store, filter));
+  const entries = await withDataDir(dataDir, (store) => queryAudit(store, filter), { terminal: io.terminal, label: 'reading' });
   if (values.jsonl === true) io.out(entries.map((e) => `${JSON.stringify(e.record)}\n`).join(''));
   else if (values.json === true) io.out(`${JSON.stringify({ Records: entries.map((e) => e.record) }, null, 2)}\n`);
   else io.out(text(entries));

@@ -43,11 +43,11 @@ const run = async (argv: readonly string[]): Promise<number> => {
     case 'history':
       return (await import('./history.js')).historyCommand(rest, { env: process.env, out });
     case 'keys':
-      return (await import('./keys.js')).keysCommand(rest, { env: process.env, out });
+      return (await import('./keys.js')).keysCommand(rest, { env: process.env, out, terminal: process.stderr });
     case 'audit':
-      return (await import('./audit.js')).auditCommand(rest, { env: process.env, out });
+      return (await import('./audit.js')).auditCommand(rest, { env: process.env, out, terminal: process.stderr });
     case 'usage':
-      return (await import('./usage.js')).usageCommand(rest, { env: process.env, out });
+      return (await import('./usage.js')).usageCommand(rest, { env: process.env, out, terminal: process.stderr });
     case undefined:
     case 'help':
     case '--help':

@@ -44,11 +44,15 @@ export const usageCommand = async (argv: readonly string[], io: ReadIo): Promise
     if (ref.kind !== 'key') throw usageError(`--key takes a key id or key ARN, got '${values.key}'`);
     keyArn = ref.keyArn;
   }
-  const counts = await withDataDir(dataDir, async (store) => {
-    const used: RecordedEvent[] = [];
-    for await (const event of store.readAll()) if (event.type === 'KeyUsed') used.push(event);
-    return usageCounts(used, by, keyArn);
-  });
+  const counts = await withDataDir(
+    dataDir,
+    async (store) => {
+      const used: RecordedEvent[] = [];
+      for await (const event of store.readAll()) if (event.type === 'KeyUsed') used.push(event);
+      return usageCounts(used, by, keyArn);
+    },
+    { terminal: io.terminal, label: 'reading' },
+  );
   io.out(
     values.json === true
       ? `${JSON.stringify({ by, Usage: counts.map((c) => ({ keyArn: c.keyArn, [by]: c.group, count: c.count })) }, null, 2)}\n`
