@@ -19,21 +19,30 @@ const BORDERLESS = {
 
 type Row = readonly string[];
 
+interface Rendered {
+  /** Trailing spaces trimmed: the last column is not padded. */
+  readonly lines: readonly string[];
+  /** The display width cli-table3 gave each column. */
+  readonly widths: readonly number[];
+}
+
 /**
- * The lines of one borderless table, trailing spaces trimmed (the last column is not padded).
- * No padding inside cells (the gap is `middle`), no colours (empty head and border styles), no
- * rule between rows (compact).
+ * One borderless table. No padding inside cells (the gap is `middle`), no colours (empty head
+ * and border styles), no rule between rows (compact). `widths` are taken as given — cli-table3
+ * cuts a longer cell with an ellipsis — so callers only ever pass widths that fit.
  */
-const render = (rows: readonly Row[], options: { head?: Row; indent?: number } = {}): string[] => {
-  const { head, indent = 0 } = options;
+const render = (rows: readonly Row[], options: { head?: Row; indent?: number; widths?: readonly number[] } = {}): Rendered => {
+  const { head, indent = 0, widths } = options;
   const layout = new Table({
     chars: { ...BORDERLESS, left: ' '.repeat(indent) },
     style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
     ...(head !== undefined ? { head: [...head] } : {}),
+    ...(widths !== undefined ? { colWidths: [...widths] } : {}),
   });
   layout.push(...rows.map((row) => [...row]));
   const text = layout.toString();
-  return text === '' ? [] : text.split('\n').map((line) => line.trimEnd());
+  // toString() has written the widths it settled on into options.colWidths.
+  return { lines: text === '' ? [] : text.split('\n').map((line) => line.trimEnd()), widths: layout.options.colWidths.map((w) => w ?? 0) };
 };
 
 const cell = (value: string | undefined): string => (value === undefined || value === '' ? '-' : value);
@@ -42,16 +51,40 @@ const cells = (headers: Row, rows: readonly (readonly (string | undefined)[])[])
 
 /** A header row and data rows; missing cells print as `-`. */
 export const table = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): string =>
-  `${render(cells(headers, rows), { head: headers }).join('\n')}\n`;
+  `${render(cells(headers, rows), { head: headers }).lines.join('\n')}\n`;
+
+/**
+ * A table printed a batch of rows at a time (`audit --follow`): the header with the first
+ * batch, even an empty one, and no column ever narrower than `atLeast` or than it was in an
+ * earlier batch. Rows stay aligned under the header until a wider cell arrives, which widens
+ * its column from then on; nothing is ever cut.
+ */
+export const tableWriter = (
+  headers: Row,
+  atLeast: readonly number[] = [],
+): ((rows: readonly (readonly (string | undefined)[])[]) => string) => {
+  let widths: readonly number[] | undefined;
+  return (rows) => {
+    const batch = cells(headers, rows);
+    const head = widths === undefined ? headers : undefined;
+    // Laid out once to measure, then again at the widths so far where those are wider.
+    const natural = render(batch, head !== undefined ? { head } : {});
+    const floor = widths ?? atLeast;
+    const wider = headers.map((_, i) => Math.max(floor[i] ?? 0, natural.widths[i] ?? 0));
+    const { lines } = wider.some((w, i) => w !== natural.widths[i]) ? render(batch, { ...(head !== undefined ? { head } : {}), widths: wider }) : natural;
+    widths = wider;
+    return lines.map((line) => `${line}\n`).join('');
+  };
+};
 
 /** `name  value` lines, the values aligned; a multi-line value continues under itself. */
 export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string =>
-  `${render(pairs.map(([name, value]) => [name, cell(value)]), { indent }).join('\n')}\n`;
+  `${render(pairs.map(([name, value]) => [name, cell(value)]), { indent }).lines.join('\n')}\n`;
 
 /** Lines of `left  right` for help texts: like `fields`, but an empty right column stays empty,
  *  and no final newline. */
 export const twoColumns = (rows: readonly (readonly [string, string])[], indent = 2): string =>
-  render(rows, { indent }).join('\n');
+  render(rows, { indent }).lines.join('\n');
 
 /** `n thing` / `n things`: counts in sentences read better than `n thing(s)`. */
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -2,7 +2,7 @@
 // so that `awk` and `split(/ {2,}/)` recover the cells. cli-table3 does the layout; these pin
 // the configuration.
 import { describe, expect, it } from 'vitest';
-import { fields, table, twoColumns } from '../../src/cli/table.js';
+import { fields, table, tableWriter, twoColumns } from '../../src/cli/table.js';
 
 describe('table', () => {
   it('pads each column to its widest cell, two spaces apart, the last column unpadded', () => {
@@ -33,6 +33,28 @@ describe('table', () => {
 
   it('keeps a multi-line cell under its own column', () => {
     expect(table(['A', 'B'], [['x', 'one\ntwo']])).toBe('A  B\nx  one\n   two\n');
+  });
+});
+
+describe('tableWriter (audit --follow)', () => {
+  it('prints the header with the first batch only, even an empty one', () => {
+    const write = tableWriter(['TIME', 'OPERATION']);
+    expect(write([])).toBe('TIME  OPERATION\n');
+    expect(write([['t1', 'Encrypt']])).toBe('t1    Encrypt\n');
+  });
+
+  it('never narrows a column, and widens it from the row that needs it on', () => {
+    const write = tableWriter(['OP', 'KEY']);
+    expect(write([['Decrypt', 'k1']])).toBe('OP       KEY\nDecrypt  k1\n');
+    expect(write([['Sign', 'k2']])).toBe('Sign     k2\n');
+    expect(write([['GenerateDataKey', 'k3']])).toBe('GenerateDataKey  k3\n');
+    expect(write([['Sign', 'k4']])).toBe('Sign             k4\n');
+  });
+
+  it('starts the columns at least as wide as asked, so that typical rows line up under the header', () => {
+    const write = tableWriter(['TIME', 'OP', 'KEY'], [20, 7]);
+    expect(write([])).toBe('TIME                  OP       KEY\n');
+    expect(write([['2026-01-01T00:00:00Z', 'Encrypt', 'k1']])).toBe('2026-01-01T00:00:00Z  Encrypt  k1\n');
   });
 });
 
