@@ -20,7 +20,7 @@ ${twoColumns([
   ['history <key|alias>', "a key's or alias's timeline and its state at an instant or position"],
   ['keys list', 'list the keys of a data directory, without a server'],
   ['keys describe <key>', "a key's KeyMetadata and aliases, without a server"],
-  ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export'],
+  ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export;\n--follow to keep printing a running server\'s new records'],
   ['usage', 'how often each key was used, per day, operation or principal'],
 ])}
 
