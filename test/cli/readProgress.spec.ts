@@ -2,34 +2,19 @@
 // issue), through the one helper in readDataDir.ts: drawn on the terminal it is given (stderr),
 // erased when done, and never mixed into the report on stdout. Run in-process with a fake TTY, on
 // a log long enough for the bar to move (it first moves after 1024 events).
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../src/cli/audit.js';
+import type { ExitCode } from '../../src/cli/cliError.js';
+import type { ReadIo } from '../../src/cli/forensicsOptions.js';
 import { keysCommand } from '../../src/cli/keys.js';
 import type { Terminal } from '../../src/cli/progressBar.js';
 import { usageCommand } from '../../src/cli/usage.js';
 import { verifyCommand } from '../../src/cli/verify.js';
-import type { ExitCode } from '../../src/cli/cliError.js';
-import type { ReadIo } from '../../src/cli/forensicsOptions.js';
-import { Keyledger } from '../../src/service/keyledger.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqliteStore.js';
-import { tempDir } from '../e2e/support/repo.js';
-import { caller, TestClock } from '../service/harness.js';
+import { buildLongLog } from './longLog.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = tempDir('read-progress');
-  const opened = await openSqliteStore({ path: join(dir, 'keyledger.db') });
-  const kms = await Keyledger.open({ ...opened, rootKey: new Uint8Array(32).fill(3), clock: new TestClock(), auditPublicKeyFile: join(dir, 'audit-key.pub') });
-  const { KeyMetadata } = await kms.execute('CreateKey', {}, caller());
-  const plaintext = new TextEncoder().encode('progress');
-  // Concurrent, so that the writer groups them: 1500 durable requests in a few commits.
-  for (let batch = 0; batch < 15; batch++) {
-    await Promise.all(Array.from({ length: 100 }, () => kms.execute('Encrypt', { KeyId: KeyMetadata.KeyId, Plaintext: plaintext }, caller())));
-  }
-  await kms.appendCheckpoint();
-  kms.close();
-  await opened.close();
+  dir = await buildLongLog('read-progress');
 });
 
 const run = async (command: (argv: readonly string[], io: ReadIo) => Promise<ExitCode>, argv: readonly string[], isTTY: boolean) => {
