@@ -49,9 +49,39 @@ const cell = (value: string | undefined): string => (value === undefined || valu
 
 const cells = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): Row[] => rows.map((row) => headers.map((_, i) => cell(row[i])));
 
+/**
+ * Most rows handed to cli-table3 at once. Its layout checks every cell against every row above
+ * it (cli-table/cli-table3#68, open), so its time grows with the square of the rows; a chunk at a
+ * time, it grows with the rows.
+ */
+const CHUNK = 200;
+
+const widest = (a: readonly number[], b: readonly number[]): number[] =>
+  Array.from({ length: Math.max(a.length, b.length) }, (_, i) => Math.max(a[i] ?? 0, b[i] ?? 0));
+
+/**
+ * Rows laid out at common widths: each column as wide as its widest cell, or as `floor` when
+ * that is wider. A long table is measured chunk by chunk first, since every width must be known
+ * before its first row is drawn.
+ */
+const layout = (rows: readonly Row[], options: { head?: Row; floor?: readonly number[]; indent?: number } = {}): Rendered => {
+  const { head, floor = [], indent = 0 } = options;
+  if (rows.length === 0 && head === undefined) return { lines: [], widths: [...floor] };
+  const parts: Row[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) parts.push(rows.slice(i, i + CHUNK));
+  if (parts.length <= 1) {
+    const natural = render(parts[0] ?? [], { ...(head !== undefined ? { head } : {}), indent });
+    const widths = widest(natural.widths, floor);
+    return widths.every((w, i) => w === natural.widths[i]) ? natural : render(parts[0] ?? [], { ...(head !== undefined ? { head } : {}), indent, widths });
+  }
+  const widths = parts.reduce((wide, part) => widest(wide, render(part).widths), widest(floor, head !== undefined ? render([], { head }).widths : []));
+  const lines = parts.flatMap((part, i) => render(part, { ...(i === 0 && head !== undefined ? { head } : {}), indent, widths }).lines);
+  return { lines, widths };
+};
+
 /** A header row and data rows; missing cells print as `-`. */
 export const table = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): string =>
-  `${render(cells(headers, rows), { head: headers }).lines.join('\n')}\n`;
+  `${layout(cells(headers, rows), { head: headers }).lines.join('\n')}\n`;
 
 /**
  * A table printed a batch of rows at a time (`audit --follow`): the header with the first
@@ -65,26 +95,20 @@ export const tableWriter = (
 ): ((rows: readonly (readonly (string | undefined)[])[]) => string) => {
   let widths: readonly number[] | undefined;
   return (rows) => {
-    const batch = cells(headers, rows);
-    const head = widths === undefined ? headers : undefined;
-    // Laid out once to measure, then again at the widths so far where those are wider.
-    const natural = render(batch, head !== undefined ? { head } : {});
-    const floor = widths ?? atLeast;
-    const wider = headers.map((_, i) => Math.max(floor[i] ?? 0, natural.widths[i] ?? 0));
-    const { lines } = wider.some((w, i) => w !== natural.widths[i]) ? render(batch, { ...(head !== undefined ? { head } : {}), widths: wider }) : natural;
-    widths = wider;
+    const { lines, widths: used } = layout(cells(headers, rows), { ...(widths === undefined ? { head: headers } : {}), floor: widths ?? atLeast });
+    widths = used;
     return lines.map((line) => `${line}\n`).join('');
   };
 };
 
 /** `name  value` lines, the values aligned; a multi-line value continues under itself. */
 export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string =>
-  `${render(pairs.map(([name, value]) => [name, cell(value)]), { indent }).lines.join('\n')}\n`;
+  `${layout(pairs.map(([name, value]) => [name, cell(value)]), { indent }).lines.join('\n')}\n`;
 
 /** Lines of `left  right` for help texts: like `fields`, but an empty right column stays empty,
  *  and no final newline. */
 export const twoColumns = (rows: readonly (readonly [string, string])[], indent = 2): string =>
-  render(rows, { indent }).lines.join('\n');
+  layout(rows, { indent }).lines.join('\n');
 
 /** `n thing` / `n things`: counts in sentences read better than `n thing(s)`. */
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

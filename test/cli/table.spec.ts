@@ -31,6 +31,15 @@ describe('table', () => {
     expect(table(['NAME', 'N'], [['日本', '1'], ['abcd', '2']])).toBe('NAME  N\n日本  1\nabcd  2\n');
   });
 
+  it('lays a long table out at one set of widths, wherever its widest cell is', () => {
+    const rows = Array.from({ length: 450 }, (_, i) => [`k${i}`, i === 449 ? 'PendingDeletion' : 'Enabled', 'x']);
+    const lines = table(['KEY', 'STATE', 'DESCRIPTION'], rows).trimEnd().split('\n');
+    expect(lines).toHaveLength(451);
+    expect(lines.filter((l) => l.startsWith('KEY '))).toHaveLength(1);
+    expect(new Set(lines.map((l) => l.search(/(Enabled|PendingDeletion|STATE)/)))).toEqual(new Set([6]));
+    expect(new Set(lines.map((l) => l.length))).toEqual(new Set([6 + 'PendingDeletion'.length + 2 + 1, 6 + 'PendingDeletion'.length + 2 + 'DESCRIPTION'.length]));
+  });
+
   it('keeps a multi-line cell under its own column', () => {
     expect(table(['A', 'B'], [['x', 'one\ntwo']])).toBe('A  B\nx  one\n   two\n');
   });
