@@ -103,7 +103,7 @@ export const refArn = (ref: ResourceRef): string => (ref.kind === 'key' ? ref.ke
 
 /** The exit codes of the read-only commands (the server's "locked" never applies to them). */
 export const readExitCodesHelp = twoColumns([
-  [String(ExitCode.ok), 'success (verify: the log is intact as far as it can tell)'],
+  [String(ExitCode.ok), 'success (verify: the log is intact as far as it can tell;\naudit --follow: stopped by SIGINT or SIGTERM)'],
   [String(ExitCode.failure), 'failure at run time (no store in the data directory, unreadable file)'],
   [String(ExitCode.usage), 'bad command line, environment or config file'],
   [String(ExitCode.notFound), 'the key or alias named never existed (history, keys describe)'],

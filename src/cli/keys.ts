@@ -46,7 +46,7 @@ const list = async (argv: readonly string[], io: ReadIo): Promise<ExitCode> => {
   const parsed = parseCommand(listSpec, argv);
   if (parsed.help) return help(io, helpText(listSpec));
   const { dataDir, scope } = resolveReadSettings(parsed.values, io.env);
-  const { keys } = await withDataDir(dataDir, foldViews);
+  const { keys } = await withDataDir(dataDir, foldViews, { terminal: io.terminal, label: 'reading' });
   const rows = keys.arnsIn(scope.account, scope.region).flatMap((arn) => {
     const key = keys.get(arn)?.key;
     if (key === undefined || key.status === 'Nonexistent') return [];
@@ -90,7 +90,7 @@ const describe = async (argv: readonly string[], io: ReadIo): Promise<ExitCode> 
   const parsed = parseCommand(describeSpec, argv);
   if (parsed.help) return help(io, helpText(describeSpec));
   const { dataDir, scope } = resolveReadSettings(parsed.values, io.env);
-  const views = await withDataDir(dataDir, foldViews);
+  const views = await withDataDir(dataDir, foldViews, { terminal: io.terminal, label: 'reading' });
   const { keyArn, key } = resolveLive(views, parsed.positionals[0] ?? '', scope);
   const metadata = keyMetadata(key);
   const aliases = views.aliases.aliasesOf(keyArn).map(aliasNameOfArn).sort();

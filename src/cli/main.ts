@@ -20,7 +20,7 @@ ${twoColumns([
   ['history <key|alias>', "a key's or alias's timeline and its state at an instant or position"],
   ['keys list', 'list the keys of a data directory, without a server'],
   ['keys describe <key>', "a key's KeyMetadata and aliases, without a server"],
-  ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export'],
+  ['audit', 'the audit trail as CloudTrail records, filtered; JSON Lines to export;\n--follow to keep printing a running server\'s new records'],
   ['usage', 'how often each key was used, per day, operation or principal'],
   ['rebuild', 'replay the log into fresh projections; --reindex the store indexes'],
 ])}
@@ -44,11 +44,11 @@ const run = async (argv: readonly string[]): Promise<number> => {
     case 'history':
       return (await import('./history.js')).historyCommand(rest, { env: process.env, out });
     case 'keys':
-      return (await import('./keys.js')).keysCommand(rest, { env: process.env, out });
+      return (await import('./keys.js')).keysCommand(rest, { env: process.env, out, terminal: process.stderr });
     case 'audit':
-      return (await import('./audit.js')).auditCommand(rest, { env: process.env, out });
+      return (await import('./audit.js')).auditCommand(rest, { env: process.env, out, terminal: process.stderr });
     case 'usage':
-      return (await import('./usage.js')).usageCommand(rest, { env: process.env, out });
+      return (await import('./usage.js')).usageCommand(rest, { env: process.env, out, terminal: process.stderr });
     case 'rebuild':
       return (await import('./rebuild.js')).rebuildCommand(rest, { env: process.env, out, terminal: process.stderr });
     case undefined:
@@ -63,15 +63,28 @@ const run = async (argv: readonly string[]): Promise<number> => {
   }
 };
 
-run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (isCliError(e)) {
-      process.stderr.write(`keyledger: ${e.message}\n`);
-      process.exit(e.exitCode);
-    }
-    // Not a CliError: a bug. The stack helps us; it holds no request data (none is handled here).
-    process.stderr.write(`keyledger: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(ExitCode.failure);
-  },
-);
+/**
+ * Exits once stdout and stderr have taken everything written to them. Into a pipe, Node writes
+ * asynchronously on POSIX, and process.exit drops whatever a slower reader has not taken yet
+ * (Node's process docs, "A note on process I/O") — the end of an `audit --jsonl | …` export.
+ */
+const exit = (code: number): void => {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+};
+
+// The reader has gone (`keyledger audit --follow --jsonl | head -n 5`): it has what it wanted,
+// so stop, quietly, rather than write on into a closed pipe.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  process.exit(e.code === 'EPIPE' ? ExitCode.ok : ExitCode.failure);
+});
+
+run(process.argv.slice(2)).then(exit, (e: unknown) => {
+  if (isCliError(e)) {
+    process.stderr.write(`keyledger: ${e.message}\n`);
+    exit(e.exitCode);
+    return;
+  }
+  // Not a CliError: a bug. The stack helps us; it holds no request data (none is handled here).
+  process.stderr.write(`keyledger: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  exit(ExitCode.failure);
+});

@@ -1,9 +1,15 @@
 // Command-line parsing for every `keyledger` command: one table per command gives both the
 // parser configuration and the `--help` text, so the help can never forget an option.
-// node:util parseArgs (stable since Node 20) does the parsing: strict, so an unknown or
-// misspelt option is an error instead of being ignored — and no dependency is needed.
+// The parser is Node's own util.parseArgs (stable since Node 20), chosen over commander or yargs
+// on purpose: it is maintained with Node itself, it is strict (an unknown or misspelt option is
+// an error instead of being ignored), and the help comes from our tables anyway — a framework
+// would add its own help and subcommand layer that we would then have to bend to ours.
 import { parseArgs } from 'node:util';
 import { ExitCode, messageOf, usageError } from './cliError.js';
+import { twoColumns } from './table.js';
+
+// Help texts are laid out like the read-only commands' output; re-exported for the commands' help.
+export { twoColumns };
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -71,18 +77,6 @@ const commandOf = (spec: CommandSpec<OptionTable>): string => spec.usage.replace
 
 const flagOf = (name: string, o: OptionSpec): string =>
   `${o.short !== undefined ? `-${o.short}, ` : '    '}--${name}${o.value !== undefined ? ` ${o.value}` : ''}`;
-
-/** Lines of `left  right`, the right column aligned and continued under itself. */
-export const twoColumns = (rows: readonly (readonly [string, string])[], indent = 2): string => {
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return rows
-    .map(([left, right]) => {
-      const [first = '', ...rest] = right.split('\n');
-      const pad = ' '.repeat(indent + width);
-      return [`${' '.repeat(indent)}${left.padEnd(width)}${first}`, ...rest.map((line) => `${pad}${line}`)].join('\n');
-    })
-    .join('\n');
-};
 
 export const helpText = <T extends OptionTable>(spec: CommandSpec<T>): string => {
   const table: OptionTable = { ...spec.options, help: HELP };

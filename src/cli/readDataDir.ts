@@ -7,15 +7,35 @@ import { join } from 'node:path';
 import { AliasIndex } from '../projections/aliasIndex.js';
 import { KeyViews } from '../projections/keyViews.js';
 import { ProjectionRunner } from '../projections/runner.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore, ReadAllOptions, RecordedEvent } from '../store/eventStore.js';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { CliError, messageOf } from './cliError.js';
+import { type ProgressBar, progressBar, type Terminal } from './progressBar.js';
 import { STORE_FILE } from './serveSpec.js';
+import { plural } from './table.js';
 
 export { AUDIT_PUBLIC_KEY_FILE } from './serveSpec.js';
 
-/** Opens `<dataDir>/keyledger.db` read-only, runs `read` on it, and closes it whatever happens. */
-export const withDataDir = async <T>(dataDir: string, read: (store: EventStore) => Promise<T>): Promise<T> => {
+/** A progress bar over the whole log, for a command that reads all of it. */
+export interface ReadProgress {
+  /** process.stderr: the bar is drawn only when it is a terminal. */
+  readonly terminal: Terminal | undefined;
+  readonly label: string;
+}
+
+const noBar: ProgressBar = { update: () => undefined, finish: () => undefined };
+
+/**
+ * Opens `<dataDir>/keyledger.db` read-only, runs `read` on it, and closes it whatever happens.
+ * With `progress`, a bar from 0 to the log's head position follows every `readAll` that `read`
+ * makes, so a fold shows progress however it is written (queryAudit, foldViews, a loop of its
+ * own); a read that reports its own progress (verify) moves `bar` itself.
+ */
+export const withDataDir = async <T>(
+  dataDir: string,
+  read: (store: EventStore, bar: ProgressBar) => Promise<T>,
+  progress?: ReadProgress,
+): Promise<T> => {
   const file = join(dataDir, STORE_FILE);
   // Checked here for a clear message: SQLite's own ("unable to open database file") names neither
   // the file nor the likely mistake.
@@ -23,12 +43,44 @@ export const withDataDir = async <T>(dataDir: string, read: (store: EventStore) 
   const opened = await openSqliteStore({ path: file, readOnly: true }).catch((e: unknown) => {
     throw new CliError(`cannot open ${file}: ${messageOf(e)}`);
   });
+  let bar = noBar;
   try {
-    return await read(opened.store);
+    if (progress === undefined) return await read(opened.store, bar);
+    const head = await opened.store.headPosition().catch((e: unknown) => {
+      throw new CliError(`cannot read ${file}: ${messageOf(e)}`);
+    });
+    bar = progressBar(progress.terminal, progress.label, head);
+    return await read(reportingReads(opened.store, bar), bar);
   } finally {
+    bar.finish();
     await opened.close();
   }
 };
+
+/** Events between two moves of the bar: a counter per event, not a redraw (cli-progress throttles
+ *  those anyway), and a read of fewer events never draws at all. */
+const REPORT_EVERY = 1024;
+
+/** `store`, with each `readAll` moving `bar` to the position it has reached. */
+const reportingReads = (store: EventStore, bar: ProgressBar): EventStore => ({
+  append: (stream, events, expected) => store.append(stream, events, expected),
+  readStream: (stream, options) => store.readStream(stream, options),
+  readOccurred: (window) => store.readOccurred(window),
+  readRequest: (requestId) => store.readRequest(requestId),
+  ...(store.checkSegments !== undefined ? { checkSegments: store.checkSegments.bind(store) } : {}),
+  async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    let events = 0;
+    for await (const event of store.readAll(options)) {
+      if (++events % REPORT_EVERY === 0) bar.update(event.position, plural(events, 'event'));
+      yield event;
+    }
+  },
+  subscribeAll: (after) => store.subscribeAll(after),
+  headPosition: () => store.headPosition(),
+  readStored: (options) => store.readStored(options),
+  streamHeads: (options) => store.streamHeads(options),
+  close: () => store.close(),
+});
 
 export interface FoldedViews {
   readonly keys: KeyViews;

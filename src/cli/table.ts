@@ -1,29 +1,114 @@
-// Plain-text tables for the read-only commands (keys, history, verify): columns padded to
-// their widest cell, two spaces apart, no borders — output that reads in a terminal, survives
-// copy and paste, and still splits on runs of spaces in `awk`. Scripts should use --json.
+// Plain-text tables for the read-only commands (keys, history, verify, audit, usage): columns
+// padded to their widest cell, two spaces apart, no borders and no colours — output that reads
+// in a terminal, survives copy and paste, and still splits on runs of spaces in `awk`. Scripts
+// should use --json.
+//
+// Layout is cli-table3's (the maintained fork of cli-table): it measures cells by display width
+// (string-width: a CJK character takes two columns) and keeps a multi-line cell under its own
+// column, both of which a padEnd-based table gets wrong. Configured here, once, to draw nothing
+// but the cells.
+import Table from 'cli-table3';
 
-/** A header row and data rows; missing cells print as `-`, the last column is not padded. */
-export const table = (headers: readonly string[], rows: readonly (readonly (string | undefined)[])[]): string => {
-  const lines = [headers, ...rows.map((row) => headers.map((_, i) => cell(row[i])))];
-  const widths = headers.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
-  return lines.map((line) => line.map((c, i) => (c ?? '').padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
-};
+/** cli-table3's box-drawing characters, all blank but the two spaces between columns. */
+const BORDERLESS = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
+  middle: '  ',
+} as const;
 
-/** `name  value` lines, the values aligned; a multi-line value continues under itself. */
-export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string => {
-  const width = Math.max(0, ...pairs.map(([name]) => name.length)) + 2;
-  const pad = ' '.repeat(indent);
-  return (
-    pairs
-      .map(([name, value]) => {
-        const [first = '', ...rest] = cell(value).split('\n');
-        return [`${pad}${name.padEnd(width)}${first}`.trimEnd(), ...rest.map((line) => `${pad}${' '.repeat(width)}${line}`)].join('\n');
-      })
-      .join('\n') + '\n'
-  );
+type Row = readonly string[];
+
+interface Rendered {
+  /** Trailing spaces trimmed: the last column is not padded. */
+  readonly lines: readonly string[];
+  /** The display width cli-table3 gave each column. */
+  readonly widths: readonly number[];
+}
+
+/**
+ * One borderless table. No padding inside cells (the gap is `middle`), no colours (empty head
+ * and border styles), no rule between rows (compact). `widths` are taken as given — cli-table3
+ * cuts a longer cell with an ellipsis — so callers only ever pass widths that fit.
+ */
+const render = (rows: readonly Row[], options: { head?: Row; indent?: number; widths?: readonly number[] } = {}): Rendered => {
+  const { head, indent = 0, widths } = options;
+  const layout = new Table({
+    chars: { ...BORDERLESS, left: ' '.repeat(indent) },
+    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
+    ...(head !== undefined ? { head: [...head] } : {}),
+    ...(widths !== undefined ? { colWidths: [...widths] } : {}),
+  });
+  layout.push(...rows.map((row) => [...row]));
+  const text = layout.toString();
+  // toString() has written the widths it settled on into options.colWidths.
+  return { lines: text === '' ? [] : text.split('\n').map((line) => line.trimEnd()), widths: layout.options.colWidths.map((w) => w ?? 0) };
 };
 
 const cell = (value: string | undefined): string => (value === undefined || value === '' ? '-' : value);
+
+const cells = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): Row[] => rows.map((row) => headers.map((_, i) => cell(row[i])));
+
+/**
+ * Most rows handed to cli-table3 at once. Its layout checks every cell against every row above
+ * it (cli-table/cli-table3#68, open), so its time grows with the square of the rows; a chunk at a
+ * time, it grows with the rows.
+ */
+const CHUNK = 200;
+
+const widest = (a: readonly number[], b: readonly number[]): number[] =>
+  Array.from({ length: Math.max(a.length, b.length) }, (_, i) => Math.max(a[i] ?? 0, b[i] ?? 0));
+
+/**
+ * Rows laid out at common widths: each column as wide as its widest cell, or as `floor` when
+ * that is wider. A long table is measured chunk by chunk first, since every width must be known
+ * before its first row is drawn.
+ */
+const layout = (rows: readonly Row[], options: { head?: Row; floor?: readonly number[]; indent?: number } = {}): Rendered => {
+  const { head, floor = [], indent = 0 } = options;
+  if (rows.length === 0 && head === undefined) return { lines: [], widths: [...floor] };
+  const parts: Row[][] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) parts.push(rows.slice(i, i + CHUNK));
+  if (parts.length <= 1) {
+    const natural = render(parts[0] ?? [], { ...(head !== undefined ? { head } : {}), indent });
+    const widths = widest(natural.widths, floor);
+    return widths.every((w, i) => w === natural.widths[i]) ? natural : render(parts[0] ?? [], { ...(head !== undefined ? { head } : {}), indent, widths });
+  }
+  const widths = parts.reduce((wide, part) => widest(wide, render(part).widths), widest(floor, head !== undefined ? render([], { head }).widths : []));
+  const lines = parts.flatMap((part, i) => render(part, { ...(i === 0 && head !== undefined ? { head } : {}), indent, widths }).lines);
+  return { lines, widths };
+};
+
+/** A header row and data rows; missing cells print as `-`. */
+export const table = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): string =>
+  `${layout(cells(headers, rows), { head: headers }).lines.join('\n')}\n`;
+
+/**
+ * A table printed a batch of rows at a time (`audit --follow`): the header with the first
+ * batch, even an empty one, and no column ever narrower than `atLeast` or than it was in an
+ * earlier batch. Rows stay aligned under the header until a wider cell arrives, which widens
+ * its column from then on; nothing is ever cut.
+ */
+export const tableWriter = (
+  headers: Row,
+  atLeast: readonly number[] = [],
+): ((rows: readonly (readonly (string | undefined)[])[]) => string) => {
+  let widths: readonly number[] | undefined;
+  return (rows) => {
+    const { lines, widths: used } = layout(cells(headers, rows), { ...(widths === undefined ? { head: headers } : {}), floor: widths ?? atLeast });
+    widths = used;
+    return lines.map((line) => `${line}\n`).join('');
+  };
+};
+
+/** `name  value` lines, the values aligned; a multi-line value continues under itself. */
+export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string =>
+  `${layout(pairs.map(([name, value]) => [name, cell(value)]), { indent }).lines.join('\n')}\n`;
+
+/** Lines of `left  right` for help texts: like `fields`, but an empty right column stays empty,
+ *  and no final newline. */
+export const twoColumns = (rows: readonly (readonly [string, string])[], indent = 2): string =>
+  layout(rows, { indent }).lines.join('\n');
 
 /** `n thing` / `n things`: counts in sentences read better than `n thing(s)`. */
 export const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -44,13 +44,17 @@ export const usageCommand = async (argv: readonly string[], io: ReadIo): Promise
     if (ref.kind !== 'key') throw usageError(`--key takes a key id or key ARN, got '${values.key}'`);
     keyArn = ref.keyArn;
   }
-  const counts = await withDataDir(dataDir, async (store) => {
-    const used: RecordedEvent[] = [];
-    // One key's uses are its stream's KeyUsed events, read by type (an index), not the log.
-    const events = keyArn === undefined ? store.readAll() : store.readStream(`key-${keyArn}`, { types: ['KeyUsed'] });
-    for await (const event of events) if (event.type === 'KeyUsed') used.push(event);
-    return usageCounts(used, by, keyArn);
-  });
+  const counts = await withDataDir(
+    dataDir,
+    async (store) => {
+      const used: RecordedEvent[] = [];
+      // One key's uses are its stream's KeyUsed events, read by type (an index), not the log.
+      const events = keyArn === undefined ? store.readAll() : store.readStream(`key-${keyArn}`, { types: ['KeyUsed'] });
+      for await (const event of events) if (event.type === 'KeyUsed') used.push(event);
+      return usageCounts(used, by, keyArn);
+    },
+    { terminal: io.terminal, label: 'reading' },
+  );
   io.out(
     values.json === true
       ? `${JSON.stringify({ by, Usage: counts.map((c) => ({ keyArn: c.keyArn, [by]: c.group, count: c.count })) }, null, 2)}\n`

@@ -12,7 +12,7 @@ import type { EventStore } from '../store/eventStore.js';
 import { CliError, ExitCode, errnoCode, messageOf, usageError } from './cliError.js';
 import { dataDirOptions, jsonOption, readSections, type ReadIo } from './forensicsOptions.js';
 import { type CommandSpec, helpText, parseCommand } from './options.js';
-import { progressBar } from './progressBar.js';
+import type { ProgressBar } from './progressBar.js';
 import { AUDIT_PUBLIC_KEY_FILE, withDataDir } from './readDataDir.js';
 import { resolveCommonSettings } from './settings.js';
 import { plural } from './table.js';
@@ -89,32 +89,26 @@ const missingAnchor = (digest: string, checkpoints: number): VerifyProblem => ({
   detail: `no checkpoint in the log has the anchored digest ${digest}: the log was rolled back to before it, or the anchor is another log's`,
 });
 
-const run = async (store: EventStore, publicKey: Uint8Array, anchor: { sequence?: number; digest: string } | undefined, io: ReadIo) => {
-  const head = await store.headPosition();
-  const bar = progressBar(io.terminal, 'verifying', head);
+const run = async (store: EventStore, publicKey: Uint8Array, anchor: { sequence?: number; digest: string } | undefined, bar: ProgressBar) => {
   const onProgress = (p: { readonly events: number; readonly position: number }): void => bar.update(p.position, plural(p.events, 'event'));
   const walk = (a: CheckpointAnchor | undefined): Promise<VerifyResult> =>
     verifyLog({ store, publicKey, onProgress, progressEvery: 4096, ...(a !== undefined ? { anchor: a } : {}) });
-  try {
-    let lookup: AnchorLookup = 'none';
-    let result: VerifyResult;
-    if (anchor?.sequence !== undefined) {
-      result = await walk({ sequence: anchor.sequence, digest: anchor.digest });
-      lookup = 'given';
-    } else if (anchor !== undefined) {
-      const found = await findAnchor(store, anchor.digest);
-      result = await walk(found);
-      lookup = found === undefined ? 'missing' : 'found';
-      // A broken link found by the walk comes first; otherwise the missing anchor is the finding.
-      if (result.ok && found === undefined) result = { ok: false, problem: missingAnchor(anchor.digest, result.checkpoints), events: result.events };
-    } else {
-      result = await walk(undefined);
-    }
-    const last = result.ok ? await lastCheckpoint(store) : undefined;
-    return { result, lookup, last };
-  } finally {
-    bar.finish();
+  let lookup: AnchorLookup = 'none';
+  let result: VerifyResult;
+  if (anchor?.sequence !== undefined) {
+    result = await walk({ sequence: anchor.sequence, digest: anchor.digest });
+    lookup = 'given';
+  } else if (anchor !== undefined) {
+    const found = await findAnchor(store, anchor.digest);
+    result = await walk(found);
+    lookup = found === undefined ? 'missing' : 'found';
+    // A broken link found by the walk comes first; otherwise the missing anchor is the finding.
+    if (result.ok && found === undefined) result = { ok: false, problem: missingAnchor(anchor.digest, result.checkpoints), events: result.events };
+  } else {
+    result = await walk(undefined);
   }
+  const last = result.ok ? await lastCheckpoint(store) : undefined;
+  return { result, lookup, last };
 };
 
 /** `keyledger verify …`: exit 0 when the log is intact, 5 when a link is broken. */
@@ -128,14 +122,18 @@ export const verifyCommand = async (argv: readonly string[], io: ReadIo): Promis
   const { dataDir } = resolveCommonSettings(values, io.env);
   const anchor = values.anchor === undefined ? undefined : parseAnchor(values.anchor);
   const keyFile = values['public-key'] !== undefined ? resolve(values['public-key']) : join(dataDir, AUDIT_PUBLIC_KEY_FILE);
-  const { result, lookup, last, keyId } = await withDataDir(dataDir, async (store) => {
-    // Read once the store is known to exist: a wrong --data-dir is the likelier mistake.
-    const publicKey = readPublicKey(keyFile, values['public-key'] !== undefined);
-    const outcome = await run(store, publicKey, anchor, io).catch((e: unknown) => {
-      throw new CliError(`cannot read the log in ${dataDir}: ${messageOf(e)}`);
-    });
-    return { ...outcome, keyId: auditKeyId(publicKey) };
-  });
+  const { result, lookup, last, keyId } = await withDataDir(
+    dataDir,
+    async (store, bar) => {
+      // Read once the store is known to exist: a wrong --data-dir is the likelier mistake.
+      const publicKey = readPublicKey(keyFile, values['public-key'] !== undefined);
+      const outcome = await run(store, publicKey, anchor, bar).catch((e: unknown) => {
+        throw new CliError(`cannot read the log in ${dataDir}: ${messageOf(e)}`);
+      });
+      return { ...outcome, keyId: auditKeyId(publicKey) };
+    },
+    { terminal: io.terminal, label: 'verifying' },
+  );
   const report = verifyReport({ result, lookup, last, keyFile, keyId });
   io.out(values.json === true ? `${JSON.stringify(report.json, null, 2)}\n` : report.text);
   return result.ok ? ExitCode.ok : ExitCode.tampered;

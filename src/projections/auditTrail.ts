@@ -119,9 +119,8 @@ export class AuditTrail implements Projection {
   private readonly aliasTargets = new Map<string, string>();
 
   apply(event: RecordedEvent): void {
-    if (!isTraced(event)) return;
-    const id = requestIdOf(event);
-    const groupId = id === undefined ? `event:${event.id}` : `request:${id}`;
+    const groupId = recordKeyOf(event);
+    if (groupId === undefined) return;
     let group = this.groups.get(groupId);
     if (group === undefined) {
       group = { events: [], keyArns: new Set(), aliasArns: new Set() };
@@ -157,7 +156,30 @@ export class AuditTrail implements Projection {
       if (entry !== undefined) yield entry;
     }
   }
+
+  /** The record of one request (a key from recordKeyOf), from the events applied so far. */
+  entry(key: string): AuditEntry | undefined {
+    const group = this.groups.get(key);
+    return group === undefined ? undefined : recordOf(group);
+  }
+
+  /**
+   * Drops a request's events, keeping what later records need (alias targets). For a reader
+   * that tails the log (`keyledger audit --follow`) and is done with a record: memory stays
+   * bounded by the requests in flight, not by the length of the log.
+   */
+  forget(key: string): void {
+    this.groups.delete(key);
+  }
 }
+
+/** Which record an event belongs to — its request's, or its own for a service action — or
+ *  undefined when the event is no trace of a request (a signed checkpoint). */
+export const recordKeyOf = (event: RecordedEvent): string | undefined => {
+  if (!isTraced(event)) return undefined;
+  const id = requestIdOf(event);
+  return id === undefined ? `event:${event.id}` : `request:${id}`;
+};
 
 /** The pure form: events in log order → one entry per request. */
 export const auditTrail = (events: Iterable<RecordedEvent>): AuditEntry[] => {

@@ -179,11 +179,11 @@ describe('usage errors exit 2 before anything is opened', () => {
     await expect(auditCommand([...args, '--data-dir', '/nonexistent'], io)).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(message) });
   });
 
-  it('audit --help lists every filter and says --follow is not there yet', async () => {
+  it('audit --help lists every filter and --follow', async () => {
     const out: string[] = [];
     await auditCommand(['--help'], { env: {}, out: (t) => void out.push(t) });
-    for (const flag of ['--key', '--alias', '--principal', '--operation', '--outcome', '--since', '--until', '--jsonl', '--data-dir']) expect(out.join('')).toContain(flag);
-    expect(out.join('')).toMatch(/Not yet: --follow/);
+    for (const flag of ['--key', '--alias', '--principal', '--operation', '--outcome', '--since', '--until', '--jsonl', '--follow', '--interval', '--data-dir']) expect(out.join('')).toContain(flag);
+    expect(out.join('')).not.toMatch(/Not yet/);
   });
 
   it('usage --by colour', async () => {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { matchesAudit } from '../../src/projections/auditFilter.js';
-import { auditTrail } from '../../src/projections/auditTrail.js';
+import { AuditTrail, auditTrail, recordKeyOf } from '../../src/projections/auditTrail.js';
 import { usageCounts } from '../../src/projections/usageCounts.js';
 import type { JsonObject, RecordedEvent } from '../../src/store/eventStore.js';
 
@@ -106,6 +106,20 @@ describe('auditTrail', () => {
     ]);
     expect(entries.map((e) => e.record.resources.map((r) => r.ARN))).toEqual([[K1], [K1]]);
     expect(entries.every((e) => matchesAudit({ aliasArn: ALIAS, keyArn: K1 }, e))).toBe(true);
+  });
+
+  it('one record by its key, as entries() builds it; forgotten, it is gone but its alias is still followed', () => {
+    const trail = new AuditTrail();
+    const created = event(`alias-${ALIAS}`, 'AliasCreated', { aliasName: 'alias/app', aliasArn: ALIAS, targetKeyId: K1.slice(-36), at: AT }, meta('a1', 'CreateAlias'));
+    const used = [keyUsed(K1, 'r1', 'ReEncrypt'), keyUsed(K2, 'r1', 'ReEncrypt')];
+    for (const e of [created, ...used]) trail.apply(e);
+    expect(used.map(recordKeyOf)).toEqual(['request:r1', 'request:r1']);
+    expect(trail.entry('request:r1')).toEqual([...trail.entries()][1]);
+    trail.forget('request:a1');
+    expect([...trail.entries()].map((e) => e.record.requestID)).toEqual(['r1']);
+    trail.apply(event(`alias-${ALIAS}`, 'AliasDeleted', { at: AT }, meta('a2', 'DeleteAlias')));
+    expect(trail.entry('request:a2')?.record.resources.map((r) => r.ARN)).toEqual([K1]);
+    expect(recordKeyOf(event('$checkpoints', 'CheckpointRecorded', {}, {}))).toBeUndefined();
   });
 
   it('filters by key, outcome, principal, operation and time', () => {
