@@ -10,7 +10,7 @@
 //
 // A segment never explains a failure: it names the first position it could not vouch for, and
 // the caller walks the log in one piece to say what is wrong there and where it starts.
-import { eventHash } from './chain.js';
+import { eventHashOf } from './chain.js';
 import type { StoredEvent } from './eventStore.js';
 
 /** Log positions (after, through]. */
@@ -40,24 +40,45 @@ interface Open {
 
 /** Checks the events of one segment, given in position order. */
 export const summarizeSegment = (range: SegmentRange, events: Iterable<StoredEvent>): SegmentSummary => {
-  const open = new Map<string, Open>();
-  let count = 0;
-  for (const e of events) {
-    const state = open.get(e.stream);
-    if (eventHash(e) !== e.hash || (state !== undefined && (e.revision !== state.revision + 1 || e.prev !== state.hash))) {
-      return { ...range, events: count, streams: [], broken: e.position };
-    }
-    if (state === undefined) open.set(e.stream, { firstRevision: e.revision, firstPrev: e.prev, revision: e.revision, hash: e.hash, position: e.position });
-    else {
-      state.revision = e.revision;
-      state.hash = e.hash;
-      state.position = e.position;
-    }
-    count++;
-  }
-  const streams = [...open].map(([stream, s]): SegmentStream => [stream, s.firstRevision, s.firstPrev, s.revision, s.hash, s.position]);
-  return { ...range, events: count, streams };
+  const checker = new SegmentChecker(range);
+  for (const e of events) if (!checker.add(e.position, e.stream, e.revision, e.id, e.type, e.data, e.metadata, e.prev, e.hash)) break;
+  return checker.summary();
 };
+
+/** The segment check one event at a time, fields one by one: a thread reading rows as arrays
+ *  builds no object per event (measured: a quarter of a verify thread's time). */
+export class SegmentChecker {
+  private readonly open = new Map<string, Open>();
+  private count = 0;
+  private broken: number | undefined;
+
+  constructor(private readonly range: SegmentRange) {}
+
+  /** False once an event is wrong: the segment is broken there, and later events are ignored. */
+  add(position: number, stream: string, revision: number, id: string, type: string, data: string, metadata: string, prev: string, hash: string): boolean {
+    if (this.broken !== undefined) return false;
+    const state = this.open.get(stream);
+    if (eventHashOf(stream, revision, id, type, data, metadata, prev) !== hash || (state !== undefined && (revision !== state.revision + 1 || prev !== state.hash))) {
+      this.broken = position;
+      return false;
+    }
+    if (state === undefined) this.open.set(stream, { firstRevision: revision, firstPrev: prev, revision, hash, position });
+    else {
+      state.revision = revision;
+      state.hash = hash;
+      state.position = position;
+    }
+    this.count++;
+    return true;
+  }
+
+  summary(): SegmentSummary {
+    const { after, through } = this.range;
+    if (this.broken !== undefined) return { after, through, events: this.count, streams: [], broken: this.broken };
+    const streams = [...this.open].map(([stream, s]): SegmentStream => [stream, s.firstRevision, s.firstPrev, s.revision, s.hash, s.position]);
+    return { after, through, events: this.count, streams };
+  }
+}
 
 /**
  * Cuts (0, head] into segments of about `size` events (positions are dense in practice, so a

@@ -73,11 +73,16 @@ export const encodeJsonObject = (value: unknown, path: string): string => {
 /** Canonical JSON text of a value already known to be JSON (e.g. just parsed). */
 export const canonicalJson = (value: Json): string => encode(value, '$', new Set());
 
+// Indexes and for-in rather than Object.values: no array allocated per object frozen, which
+// showed as a fifth of an audit query's time (every event read is parsed and frozen).
 const deepFreeze = (value: Json): Json => {
-  if (typeof value === 'object' && value !== null) {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i] as Json);
+  } else {
+    for (const key in value) deepFreeze(value[key] as Json);
   }
+  Object.freeze(value);
   return value;
 };
 

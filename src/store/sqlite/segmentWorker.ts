@@ -3,8 +3,7 @@
 // arrays, page after page in one statement: nothing else runs on this thread, so holding one
 // read open for a segment costs no one a wait (WAL readers never block the writer).
 import { parentPort, workerData } from 'node:worker_threads';
-import { summarizeSegment, type SegmentRange } from '../chainSegments.js';
-import type { StoredEvent } from '../eventStore.js';
+import { SegmentChecker, type SegmentRange, type SegmentSummary } from '../chainSegments.js';
 import { openReadConnection } from './schema.js';
 
 type Row = [number, string, number, string, string, string, string, string, string];
@@ -21,11 +20,13 @@ const rows = db
   )
   .raw(true);
 
-function* stored(range: SegmentRange): Generator<StoredEvent> {
+const check = (range: SegmentRange): SegmentSummary => {
+  const checker = new SegmentChecker(range);
   for (const [position, stream, revision, id, type, data, metadata, prev, hash] of rows.iterate(range.after, range.through)) {
-    yield { position, stream, revision, id, type, data, metadata, prev, hash };
+    if (!checker.add(position, stream, revision, id, type, data, metadata, prev, hash)) break;
   }
-}
+  return checker.summary();
+};
 
 port.on('message', (message: { readonly range: SegmentRange } | 'close') => {
   if (message === 'close') {
@@ -34,7 +35,7 @@ port.on('message', (message: { readonly range: SegmentRange } | 'close') => {
     return;
   }
   try {
-    port.postMessage({ summary: summarizeSegment(message.range, stored(message.range)) });
+    port.postMessage({ summary: check(message.range) });
   } catch (error) {
     port.postMessage({ error: error instanceof Error ? error.message : String(error) });
   }
