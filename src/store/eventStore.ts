@@ -178,12 +178,16 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
   /**
    * Events whose metadata `occurredAt` falls in the window, in position order (events without
-   * one never match). Served by an index: its cost follows the window, not the log.
+   * one never match). Its cost follows the window and the number of streams, not the log: on
+   * SQLite a binary search of each stream, exact while no stream's events are out of time
+   * order by more than five minutes (reader.ts).
    */
   readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent>;
   /**
-   * The events one request wrote, across streams: those whose metadata `request.requestId` is
-   * `requestId`, in position order. Served by an index.
+   * The events one request that spans streams wrote — a ReEncrypt (`request.operation`), whose
+   * source and destination keys each get a KeyUsed — found by the metadata's
+   * `request.requestId`, in position order, through an index of those requests alone. For
+   * another request the answer may be empty: only what a ReEncrypt wrote is promised.
    */
   readRequest(requestId: string): AsyncIterable<RecordedEvent>;
   /** Catch-up from `after` (exclusive; default the beginning), then live, in position order. */

@@ -6,7 +6,7 @@
 import { openWriteConnection } from './schema.js';
 
 /** The indexes a rebuild recomputes. */
-export const SECONDARY_INDEXES = ['events_by_stream_type', 'events_by_stream_time', 'events_by_request'] as const;
+export const SECONDARY_INDEXES = ['events_by_stream_type', 'events_by_request'] as const;
 
 export const reindexSqliteStore = (path: string): { readonly indexes: readonly string[] } => {
   const db = openWriteConnection(path);

@@ -153,8 +153,7 @@ class SqliteEventStore implements EventStore {
 
   async *readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent> {
     const { since, until, stream } = checkOccurredWindow(window);
-    // Every ISO instant sorts after '' and before '~'.
-    yield* this.atPositions(this.open().occurred(since ?? '', until ?? '~', stream));
+    yield* this.atPositions(this.open().occurred(since, until, stream));
   }
 
   async *readRequest(requestId: string): AsyncIterable<RecordedEvent> {

@@ -22,7 +22,8 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
   it('reads only the given types of a stream, in either direction, from a revision, up to a limit', async () => {
     const stream = freshStream('key');
     const events: NewEvent[] = [];
-    for (let i = 0; i < 1200; i++) events.push(newEvent(i % 300 === 7 ? 'Rotated' : i === 0 ? 'Created' : 'Used', { i }));
+    // KeyUsed: the type SQLite's index leaves out, read by walking the stream instead.
+    for (let i = 0; i < 1200; i++) events.push(newEvent(i % 300 === 7 ? 'Rotated' : i === 0 ? 'Created' : 'KeyUsed', { i }));
     await store().append(stream, events, 'no_stream');
     await store().append(freshStream('key'), [newEvent('Rotated')], 'no_stream');
     const revisions = async (options: Parameters<EventStore['readStream']>[1]) => (await collect(store().readStream(stream, options))).map((e) => e.revision);
@@ -31,8 +32,9 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
     expect(await revisions({ types: ['Rotated'], direction: 'backwards', limit: 2 })).toEqual([907, 607]);
     expect(await revisions({ types: ['Rotated'], direction: 'backwards', from: 606 })).toEqual([307, 7]);
     expect(await revisions({ types: [] })).toEqual([]);
-    expect(await revisions({ types: ['Used'] })).toHaveLength(1195);
-    expect(await revisions({ types: ['Used'], from: 1190 })).toEqual([1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199]);
+    expect(await revisions({ types: ['KeyUsed'] })).toHaveLength(1195);
+    expect(await revisions({ types: ['KeyUsed'], from: 1190 })).toEqual([1190, 1191, 1192, 1193, 1194, 1195, 1196, 1197, 1198, 1199]);
+    expect(await revisions({ types: ['KeyUsed', 'Rotated'], direction: 'backwards', from: 908, limit: 3 })).toEqual([908, 907, 906]);
   });
 
   it('refuses a malformed type list, window or request id', async () => {
@@ -60,7 +62,7 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
     expect((await window({ since: at(0) })).filter((x) => x.startsWith('b'))).toEqual(['b2000', 'b3000']);
   });
 
-  it('reads the events of one request across streams, in log order', async () => {
+  it('reads the events of one ReEncrypt across streams, in log order', async () => {
     const requestId = `req-${freshStream()}`;
     const tagged = (n: number) => newEvent('Used', { n }, { request: { requestId, operation: 'ReEncrypt' } });
     const first = await store().append(freshStream('key'), [tagged(1)], 'any');
@@ -84,7 +86,8 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
           const tag = freshStream();
           const streams = [0, 1, 2, 3].map((i) => `${tag}-${i}`);
           for (const item of items) {
-            await store().append(streams[item.stream]!, [newEvent('Used', {}, { occurredAt: at(item.ms), request: { requestId: `${tag}-r${item.request}` } })], 'any');
+            const request = { requestId: `${tag}-r${item.request}`, operation: 'ReEncrypt' };
+            await store().append(streams[item.stream]!, [newEvent('Used', {}, { occurredAt: at(item.ms), request })], 'any');
           }
           const mine = (await collect(store().readAll())).filter((e) => e.stream.startsWith(tag));
           const since = at(Math.min(from, to));
