@@ -23,7 +23,7 @@ import type { AdminApi, AdminRequestContext } from '../service/admin/adminShapes
 import { withoutWrapped } from '../service/keyStateView.js';
 import { matchAdminRoute, parseAdminInput, type AdminRouteMatch } from './adminRoutes.js';
 import { readBody } from './bodyReader.js';
-import { type KmsServerLogger, type RejectedRequest, claimedCredential, defaultLogger, splitUrl } from './kmsHttpHandler.js';
+import { type KmsServerLogger, type RejectedRequest, claimedCredential, defaultLogger, reportRefusal, splitUrl } from './kmsHttpHandler.js';
 import type { Authenticate, VerifiedIdentity } from './sigv4.js';
 import { headersFromRaw } from './sigv4Canonical.js';
 import { type WireError, internalError, toWireError } from './wireError.js';
@@ -78,20 +78,7 @@ export const createAdminHttpHandler = (options: AdminHttpHandlerOptions): Reques
     let claimed: { accessKeyId?: string; region?: string } | undefined;
 
     const reject = (stage: RejectedRequest['stage'], error: AdminError, extra: Readonly<Record<string, string>> = {}): void => {
-      try {
-        options.onRejected?.({
-          requestId,
-          at: new Date(),
-          stage,
-          errorCode: error.type,
-          ...(route ? { operation: route.operation } : {}),
-          ...(identity ?? claimed ?? {}),
-          ...(sourceIp ? { sourceIp } : {}),
-          ...(userAgent ? { userAgent } : {}),
-        });
-      } catch (e) {
-        logger.error('onRejected hook threw', { requestId, error: e });
-      }
+      reportRefusal(options.onRejected, logger, { requestId, stage, errorCode: error.type, operation: route?.operation, who: identity ?? claimed, sourceIp, userAgent });
       sendError(res, error, requestId, extra);
     };
 

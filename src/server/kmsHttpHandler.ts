@@ -27,6 +27,36 @@ import { AMZ_JSON, type WireError, errorBody, internalError, toWireError, wireEr
  */
 export type RejectedRequest = Rejection;
 
+/** What a handler knows of a request it refuses, for its audit record. */
+export interface RefusalFacts {
+  readonly requestId: string;
+  readonly stage: RejectedRequest['stage'];
+  readonly errorCode: string;
+  readonly operation: string | undefined;
+  /** The verified caller, or else who it claimed to be. */
+  readonly who: Omit<VerifiedIdentity, 'roles'> | { accessKeyId?: string; region?: string } | undefined;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+}
+
+/** Hands a refused request to the audit hook; a failing hook is logged, never thrown to the client. */
+export const reportRefusal = (hook: ((record: RejectedRequest) => void) | undefined, logger: KmsServerLogger, f: RefusalFacts): void => {
+  try {
+    hook?.({
+      requestId: f.requestId,
+      at: new Date(),
+      stage: f.stage,
+      errorCode: f.errorCode,
+      ...(f.operation ? { operation: f.operation } : {}),
+      ...(f.who ?? {}),
+      ...(f.sourceIp ? { sourceIp: f.sourceIp } : {}),
+      ...(f.userAgent ? { userAgent: f.userAgent } : {}),
+    });
+  } catch (e) {
+    logger.error('onRejected hook threw', { requestId: f.requestId, error: e });
+  }
+};
+
 export interface KmsServerLogger {
   error(message: string, details: Readonly<Record<string, unknown>>): void;
 }
@@ -108,20 +138,7 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
     let claimed: { accessKeyId?: string; region?: string } | undefined;
 
     const reject = (stage: RejectedRequest['stage'], error: WireError, close = false): void => {
-      try {
-        options.onRejected?.({
-          requestId,
-          at: new Date(),
-          stage,
-          errorCode: error.type,
-          ...(operation ? { operation } : {}),
-          ...(identity ?? claimed ?? {}),
-          ...(sourceIp ? { sourceIp } : {}),
-          ...(userAgent ? { userAgent } : {}),
-        });
-      } catch (e) {
-        logger.error('onRejected hook threw', { requestId, error: e });
-      }
+      reportRefusal(options.onRejected, logger, { requestId, stage, errorCode: error.type, operation, who: identity ?? claimed, sourceIp, userAgent });
       sendWireError(res, error, requestId, close);
     };
 
