@@ -4,8 +4,9 @@
 //
 // Found without scanning the log whenever the filter allows (the forensics issue: the audit of
 // one key for a day must not read the whole log). Only the events that can belong to a matching
-// record are read, through the store's indexes, and folded with the same projection a full
-// replay uses; the filter then decides exactly, as on a full replay. Which events can:
+// record are read, through the store's secondary reads (a stream's window of time, one
+// ReEncrypt's events), and folded with the same projection a full replay uses; the filter then
+// decides exactly, as on a full replay. Which events can:
 //   - a key's: its own stream (within the time window, if any); the day streams of the audit
 //     log (RequestRecorded names the keys a request resolved); every alias stream of its
 //     account and Region (they are short, and an alias event's record names the keys the alias
@@ -15,9 +16,10 @@
 //   - a time window's: every event that occurred in it, widened by a second on each side
 //     (CloudTrail's eventTime drops the milliseconds), and the alias streams.
 // A record is one request, and a request's events can sit in several streams: a ReEncrypt
-// uses two keys, and a request that wrote events and then failed also left a RequestRecorded.
-// Those requests are completed by request id (one index probe each), so that every record is
-// built from all of its events, exactly as on a full replay. A test holds the two to be equal.
+// uses two keys, and one refused by its destination after using its source also left a
+// RequestRecorded. (It is the only request that writes to more than one stream.) Those are
+// completed by request id (one index probe each), so that every record is built from all of
+// its events, exactly as on a full replay. A property test holds the two to be equal.
 import { type AuditFilter, matchesAudit } from '../projections/auditFilter.js';
 import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
 import type { EventStore, JsonObject, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
