@@ -11,7 +11,7 @@ import {
   parseAmzDate,
   verifySigV4,
 } from '../../src/server/sigv4.js';
-import { headersFromRaw } from '../../src/server/sigv4Canonical.js';
+import { canonicalQuery, headersFromRaw } from '../../src/server/sigv4Canonical.js';
 import { TEST_PRINCIPAL, asSignedRequest, signGetRequest, signKmsRequest } from './support/signing.js';
 
 const T0 = new Date('2026-01-01T00:05:00Z');
@@ -140,10 +140,21 @@ describe('GET requests with a path and a query string (the admin API), against t
     expect(verify(req).ok).toBe(true);
   });
 
+  it('canonicalizes every query parameter as sent, `__proto__` and `constructor` included', () => {
+    expect(canonicalQuery('constructor=2&__proto__=1&a=%7e&b')).toBe('__proto__=1&a=~&b=&constructor=2');
+  });
+
   it('accepts any query the SDK signs, in any order on the wire (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 30 }), { maxKeys: 5 }),
+        // Not `__proto__`: @smithy/signature-v4 collects the query in a plain object, where that
+        // name sets the prototype instead of a member, so it signs a query without it (found by
+        // this property, seed 2100983865). keyledger canonicalizes the query as it came.
+        fc.dictionary(
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).filter((name) => name !== '__proto__'),
+          fc.string({ unit: 'grapheme', maxLength: 30 }),
+          { maxKeys: 5 },
+        ),
         fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }),
         fc.boolean(),
         async (query, segment, reverse) => {
