@@ -12,6 +12,23 @@ interface Waiter {
   readonly reject: (e: unknown) => void;
 }
 
+/** The log after `after` in pages: the store's replay when it has one, else readAll. */
+export async function* replayOf(store: EventStore, after = 0): AsyncIterable<readonly RecordedEvent[]> {
+  if (store.replayPages !== undefined) {
+    yield* store.replayPages({ after });
+    return;
+  }
+  let page: RecordedEvent[] = [];
+  for await (const e of store.readAll({ after })) {
+    page.push(e);
+    if (page.length === 1000) {
+      yield page;
+      page = [];
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
 export class ProjectionRunner {
   private position = 0;
   private waiters: Waiter[] = [];
@@ -34,7 +51,7 @@ export class ProjectionRunner {
 
   /** Applies every stored event up to the head, then follows new commits. */
   async start(store: EventStore): Promise<void> {
-    for await (const e of store.readAll({ after: this.position })) this.apply(e);
+    for await (const page of replayOf(store, this.position)) for (const e of page) this.apply(e);
     this.subscription = store.subscribeAll(this.position).subscribe({
       next: (e) => this.apply(e),
       error: (e: unknown) => this.fail(e),

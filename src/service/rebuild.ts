@@ -3,7 +3,7 @@
 // in-memory views; `keyledger rebuild` does it on a data directory and reports what it found,
 // which is how an operator proves the views follow from the log alone.
 import type { Projection } from '../projections/projection.js';
-import { ProjectionRunner } from '../projections/runner.js';
+import { ProjectionRunner, replayOf } from '../projections/runner.js';
 import type { EventStore } from '../store/eventStore.js';
 
 export interface RebuildResult {
@@ -23,9 +23,14 @@ export const rebuildProjections = async (store: EventStore, projections: readonl
   const { onProgress, progressEvery = 65_536 } = options;
   const runner = new ProjectionRunner(projections);
   let events = 0;
-  for await (const event of store.readAll()) {
-    runner.apply(event);
-    if (++events % progressEvery === 0) onProgress?.(event.position);
+  let reported = 0;
+  for await (const page of replayOf(store)) {
+    for (const event of page) runner.apply(event);
+    events += page.length;
+    if (events - reported >= progressEvery) {
+      reported = events;
+      onProgress?.(runner.checkpoint);
+    }
   }
   return { events, position: runner.checkpoint };
 };

@@ -190,6 +190,13 @@ export interface EventStore {
    * another request the answer may be empty: only what a ReEncrypt wrote is promised.
    */
   readRequest(requestId: string): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional: the log a page at a time for projections to replay, cheaper than readAll. The
+   * events' members are read by name (they may be getters that do not survive spreading), and
+   * their payloads may be read from the store only when first asked for: the store must stay
+   * open while they are read.
+   */
+  replayPages?(options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** Catch-up from `after` (exclusive; default the beginning), then live, in position order. */
   subscribeAll(after?: number): Observable<RecordedEvent>;
   /** Position of the last committed event, or 0 when empty. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../src/store/eventStore.js';
+import { type RecordedEvent, StoreUnavailableError } from '../../src/store/eventStore.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { describeEventStoreContract } from './contract.js';
 import { collect, freshStream, newEvent, newEvents, rejectionOf, tempDir, tick } from './helpers.js';
@@ -179,6 +179,23 @@ describe('SQLite store', () => {
     });
     expect(() => writable.exec('UPDATE events SET type = 1')).toThrow(/immutable/);
     expect(() => writable.exec('DELETE FROM events')).toThrow(/immutable/);
+  });
+
+  it('replays pages of events that read as readAll reads them, KeyUsed payloads loaded when first read', async () => {
+    const { store } = await open();
+    const stream = freshStream('key');
+    await store.store.append(stream, [newEvent('KeyCreated', { n: 0 }, { occurredAt: '2026-01-01T00:00:00.000Z' })], 'no_stream');
+    await store.store.append(stream, Array.from({ length: 1500 }, (_, i) => newEvent('KeyUsed', { n: i + 1 }, { request: { requestId: `r${i}` } })), 'any');
+    await store.store.append(freshStream('alias'), [newEvent('AliasCreated', { n: -1 })], 'no_stream');
+    const all = await collect(store.store.readAll());
+    const replayed = (await collect(store.store.replayPages!())).flat();
+    const members = (e: RecordedEvent) => ({ stream: e.stream, revision: e.revision, position: e.position, id: e.id, type: e.type, data: e.data, metadata: e.metadata });
+    expect(replayed.map(members)).toEqual(all.map(members));
+    expect((await collect(store.store.replayPages!({ after: 1400, limit: 50 }))).flat().map((e) => e.position)).toEqual(all.slice(1400, 1450).map((e) => e.position));
+    // A KeyUsed's payload is read from the store when first asked for: not after close.
+    const [, unread] = (await collect(store.store.replayPages!({ limit: 2 }))).flat();
+    await store.close();
+    expect(() => unread?.data).toThrow(StoreUnavailableError);
   });
 
   it('rejects paths it cannot serve', async () => {

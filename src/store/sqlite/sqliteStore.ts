@@ -165,6 +165,20 @@ class SqliteEventStore implements EventStore {
     for (let i = 0; i < positions.length; i += pageSize) yield* this.open().atPositionsPage(positions.slice(i, i + pageSize));
   }
 
+  async *replayPages(options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]> {
+    let { after, limit } = checkReadAll(options);
+    const load = (position: number) => this.open().rowAt(position);
+    while (limit > 0) {
+      const want = Math.min(limit, pageSize);
+      const page = this.open().replayPage(after, want, load);
+      if (page.length > 0) yield page;
+      const last = page.at(-1);
+      if (page.length < want || last === undefined) return;
+      limit -= page.length;
+      after = last.position;
+    }
+  }
+
   subscribeAll(after?: number): Observable<RecordedEvent> {
     const start = checkAfter(after);
     return catchUpThenLive(this.feed, (from, limit) => this.open().allPage(from, limit), start);
