@@ -181,7 +181,11 @@ const main = async (): Promise<void> => {
     const readOnly = await openSqliteStore({ path, readOnly: true });
     const head = await readOnly.store.headPosition();
 
-    const rebuild = await timed(() => rebuildProjections(readOnly.store, [new KeyViews(), new AliasIndex(), new LastUsageView()]));
+    // Twice: the first pass is what one `keyledger rebuild` or server start costs (JIT and
+    // SQLite's page cache cold), the second the steady rate.
+    const rebuildOnce = () => timed(() => rebuildProjections(readOnly.store, [new KeyViews(), new AliasIndex(), new LastUsageView()]));
+    const rebuild = await rebuildOnce();
+    const rebuildAgain = await rebuildOnce();
     const verify = await timed(() => verifyLog({ store: readOnly.store, publicKey: built.publicKey }));
     if (!verify.value.ok) throw new Error(`the benchmark log does not verify: ${JSON.stringify(verify.value.problem)}`);
 
@@ -211,7 +215,11 @@ const main = async (): Promise<void> => {
           events: head,
           fileMiB: Math.round(statSync(path).size / 2 ** 20),
           buildAppendEventsPerSecond: built.appendEventsPerSecond,
-          rebuild: { seconds: rebuild.ms / 1000, eventsPerSecond: Math.round(head / (rebuild.ms / 1000)), ...rebuild.value },
+          rebuild: {
+            events: rebuild.value.events,
+            firstPass: { seconds: rebuild.ms / 1000, eventsPerSecond: Math.round(head / (rebuild.ms / 1000)) },
+            secondPass: { seconds: rebuildAgain.ms / 1000, eventsPerSecond: Math.round(head / (rebuildAgain.ms / 1000)) },
+          },
           verify: { seconds: verify.ms / 1000, eventsPerSecond: Math.round(verify.value.events / (verify.ms / 1000)), checkpoints: verify.value.checkpoints },
           hotKey,
           typicalKey,
