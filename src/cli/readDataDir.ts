@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AliasIndex } from '../projections/aliasIndex.js';
 import { KeyViews } from '../projections/keyViews.js';
-import { ProjectionRunner } from '../projections/runner.js';
+import { ProjectionRunner, replayOf } from '../projections/runner.js';
 import type { EventStore, ReadAllOptions, RecordedEvent } from '../store/eventStore.js';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { CliError, messageOf } from './cliError.js';
@@ -68,6 +68,7 @@ const reportingReads = (store: EventStore, bar: ProgressBar): EventStore => ({
   readOccurred: (window) => store.readOccurred(window),
   readRequest: (requestId) => store.readRequest(requestId),
   ...(store.checkSegments !== undefined ? { checkSegments: store.checkSegments.bind(store) } : {}),
+  ...(store.replayPages !== undefined ? { replayPages: reportingPages(store.replayPages.bind(store), bar) } : {}),
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
     let events = 0;
     for await (const event of store.readAll(options)) {
@@ -81,6 +82,19 @@ const reportingReads = (store: EventStore, bar: ProgressBar): EventStore => ({
   streamHeads: (options) => store.streamHeads(options),
   close: () => store.close(),
 });
+
+/** A replay moving `bar` a page at a time. */
+const reportingPages =
+  (replay: NonNullable<EventStore['replayPages']>, bar: ProgressBar) =>
+  async function* (options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]> {
+    let events = 0;
+    for await (const page of replay(options)) {
+      events += page.length;
+      const last = page.at(-1);
+      if (last !== undefined && events >= REPORT_EVERY) bar.update(last.position, plural(events, 'event'));
+      yield page;
+    }
+  };
 
 export interface FoldedViews {
   readonly keys: KeyViews;
@@ -98,7 +112,7 @@ export const foldViews = async (store: EventStore): Promise<FoldedViews> => {
   const keys = new KeyViews();
   const aliases = new AliasIndex();
   const runner = new ProjectionRunner([keys, aliases]);
-  for await (const event of store.readAll()) runner.apply(event);
+  for await (const page of replayOf(store)) for (const event of page) runner.apply(event);
   return { keys, aliases, position: runner.checkpoint };
 };
 
