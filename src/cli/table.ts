@@ -79,9 +79,25 @@ const layout = (rows: readonly Row[], options: { head?: Row; floor?: readonly nu
   return { lines, widths };
 };
 
-/** A header row and data rows; missing cells print as `-`. */
-export const table = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): string =>
-  `${layout(cells(headers, rows), { head: headers }).lines.join('\n')}\n`;
+/**
+ * A header row and data rows; missing cells print as `-`.
+ *
+ * The last column, never padded, is laid out by cli-table3 as a one-character stand-in and
+ * the real text put in its place: measuring a cell costs string-width 4 (cli-table3's) a pass
+ * of its emoji and ANSI expressions per character, several times a cell, and the last column
+ * is where the long texts are (a history's details, a key's description) — 0.9 s for a
+ * thirty-row history. Only when a cell spans lines does the whole table go through cli-table3.
+ */
+export const table = (headers: Row, rows: readonly (readonly (string | undefined)[])[]): string => {
+  const all = cells(headers, rows);
+  const last = headers.length - 1;
+  if (last < 1 || [headers, ...all].some((row) => row.some((c) => c.includes('\n')))) return `${layout(all, { head: headers }).lines.join('\n')}\n`;
+  const STAND_IN = 'x';
+  const stand = (row: Row): Row => [...row.slice(0, last), STAND_IN];
+  const { lines } = layout(all.map(stand), { head: stand(headers) });
+  const texts = [headers[last] ?? '', ...all.map((row) => row[last] ?? '')];
+  return `${lines.map((line, i) => `${line.slice(0, -STAND_IN.length)}${texts[i] ?? ''}`).join('\n')}\n`;
+};
 
 /**
  * A table printed a batch of rows at a time (`audit --follow`): the header with the first
@@ -101,9 +117,24 @@ export const tableWriter = (
   };
 };
 
-/** `name  value` lines, the values aligned; a multi-line value continues under itself. */
-export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string =>
-  `${layout(pairs.map(([name, value]) => [name, cell(value)]), { indent }).lines.join('\n')}\n`;
+/**
+ * `name  value` lines, the values aligned; a multi-line value continues under itself. The
+ * values go in after layout, as the last column of `table` does: a long value (a key policy)
+ * made cli-table3 cut and re-measure it a character at a time, ~0.9 s for one key's state.
+ */
+export const fields = (pairs: readonly (readonly [string, string | undefined])[], indent = 2): string => {
+  const STAND_IN = 'x';
+  const { lines } = layout(pairs.map(([name]) => [name, STAND_IN]), { indent });
+  return (
+    lines
+      .map((line, i) => {
+        const prefix = line.slice(0, -STAND_IN.length);
+        const [first = '', ...rest] = cell(pairs[i]?.[1]).split('\n');
+        return [`${prefix}${first}`.trimEnd(), ...rest.map((more) => `${' '.repeat(prefix.length)}${more}`.trimEnd())].join('\n');
+      })
+      .join('\n') + '\n'
+  );
+};
 
 /** Lines of `left  right` for help texts: like `fields`, but an empty right column stays empty,
  *  and no final newline. */

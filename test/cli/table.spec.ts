@@ -1,10 +1,28 @@
 // The text layout of every read-only command: borderless, uncoloured, columns two spaces apart,
 // so that `awk` and `split(/ {2,}/)` recover the cells. cli-table3 does the layout; these pin
 // the configuration.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fields, table, tableWriter, twoColumns } from '../../src/cli/table.js';
 
+/** The layout spelled out: each column padded to its widest cell, two spaces, the last unpadded. */
+const reference = (headers: readonly string[], rows: readonly (readonly string[])[]): string => {
+  const all = [headers, ...rows.map((r) => r.map((c) => (c === '' ? '-' : c)))];
+  const widths = headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  return all.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+};
+
 describe('table', () => {
+  it('lays out any single-line ASCII cells as spelled out, long last columns included (property)', () => {
+    const text = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_:/. '.split('')), maxLength: 40 }).map((t) => t.trim());
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 5 }).chain((n) => fc.tuple(fc.array(text.filter((t) => t !== ''), { minLength: n, maxLength: n }), fc.array(fc.array(text, { minLength: n, maxLength: n }), { maxLength: 30 }))), ([headers, rows]) => {
+        expect(table(headers, rows)).toBe(reference(headers, rows));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('pads each column to its widest cell, two spaces apart, the last column unpadded', () => {
     expect(table(['KEY ID', 'STATE', 'DESCRIPTION'], [['k-1', 'Enabled', 'first'], ['k-22222', 'PendingDeletion', 'second key']])).toBe(
       'KEY ID   STATE            DESCRIPTION\n' +
