@@ -15,21 +15,14 @@
 // recreated exactly as migration 1 wrote it. The chain proves nothing about what happened to
 // these rows before it was computed — the report of `verify` starts from here.
 import type Database from 'better-sqlite3';
-import type { Json } from '../eventStore.js';
+import type { Json, StoredEvent } from '../eventStore.js';
 import { CHAIN_MEMBERS, eventHash, GENESIS_HASH } from '../chain.js';
 import { canonicalJson } from '../json.js';
 
 type Db = Database.Database;
 
-interface Row {
-  readonly position: number;
-  readonly stream: string;
-  readonly revision: number;
-  readonly id: string;
-  readonly type: string;
-  readonly data: string;
-  readonly metadata: string;
-}
+/** An event row as migration 1 stored it: no link yet. */
+type Row = Omit<StoredEvent, 'prev' | 'hash'>;
 
 const pageSize = 1000;
 

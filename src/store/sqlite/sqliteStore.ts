@@ -139,11 +139,22 @@ class SqliteEventStore implements EventStore {
   }
 
   async *readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent> {
+    for await (const page of this.pagesAfter(options, (after, want) => this.open().allPage(after, want))) yield* page;
+  }
+
+  /**
+   * The log after `options.after`, up to `options.limit` events, one page per read: no read
+   * transaction is held open across a yield. `read(after, want)` fetches one page.
+   */
+  private async *pagesAfter<T extends { readonly position: number }>(
+    options: ReadAllOptions | undefined,
+    read: (after: number, want: number) => T[],
+  ): AsyncIterable<readonly T[]> {
     let { after, limit } = checkReadAll(options);
     while (limit > 0) {
       const want = Math.min(limit, pageSize);
-      const page = this.open().allPage(after, want);
-      yield* page;
+      const page = read(after, want);
+      if (page.length > 0) yield page;
       const last = page.at(-1);
       if (page.length < want || last === undefined) return;
       limit -= page.length;
@@ -165,18 +176,9 @@ class SqliteEventStore implements EventStore {
     for (let i = 0; i < positions.length; i += pageSize) yield* this.open().atPositionsPage(positions.slice(i, i + pageSize));
   }
 
-  async *replayPages(options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]> {
-    let { after, limit } = checkReadAll(options);
+  replayPages(options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]> {
     const load = (position: number) => this.open().rowAt(position);
-    while (limit > 0) {
-      const want = Math.min(limit, pageSize);
-      const page = this.open().replayPage(after, want, load);
-      if (page.length > 0) yield page;
-      const last = page.at(-1);
-      if (page.length < want || last === undefined) return;
-      limit -= page.length;
-      after = last.position;
-    }
+    return this.pagesAfter(options, (after, want) => this.open().replayPage(after, want, load));
   }
 
   subscribeAll(after?: number): Observable<RecordedEvent> {
@@ -189,16 +191,7 @@ class SqliteEventStore implements EventStore {
   }
 
   async *readStored(options?: ReadAllOptions): AsyncIterable<StoredEvent> {
-    let { after, limit } = checkReadAll(options);
-    while (limit > 0) {
-      const want = Math.min(limit, pageSize);
-      const page = this.open().storedPage(after, want);
-      yield* page;
-      const last = page.at(-1);
-      if (page.length < want || last === undefined) return;
-      limit -= page.length;
-      after = last.position;
-    }
+    for await (const page of this.pagesAfter(options, (after, want) => this.open().storedPage(after, want))) yield* page;
   }
 
   async streamHeads(options?: { readonly after?: number }): Promise<StreamHeads> {
