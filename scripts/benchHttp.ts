@@ -24,7 +24,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { type Figures, machine } from './benchLib.js';
+import { type Figures, figuresOf, machine } from './benchLib.js';
 import type { ClientOperation, FromClient, ToClient } from './benchHttpClient.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
@@ -131,10 +131,6 @@ const startClient = (): Client => {
   };
 };
 
-const percentile = (sorted: Float64Array, p: number): number =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const round = (n: number): number => Number(n.toFixed(3));
-
 /**
  * One point: `concurrency` callers split over the client processes, each measuring after its
  * own warm-up; percentiles over every latency, and the server's CPU time over the window in
@@ -150,16 +146,7 @@ const point = async (server: ServerProcess, clients: readonly Client[], operatio
   const before = server.cpuMs();
   const results = (await Promise.all(used.map((c) => c.next('result')))) as Extract<FromClient, { type: 'result' }>[];
   const after = server.cpuMs();
-  const latencies = Float64Array.from(results.flatMap((r) => r.latencies)).sort();
-  const seconds = Math.max(...results.map((r) => r.seconds));
-  const figures: Figures = {
-    concurrency,
-    ops: latencies.length,
-    seconds: round(seconds),
-    opsPerSec: Math.round(latencies.length / seconds),
-    p50Ms: round(percentile(latencies, 50)),
-    p99Ms: round(percentile(latencies, 99)),
-  };
+  const figures = figuresOf(concurrency, results.flatMap((r) => r.latencies), Math.max(...results.map((r) => r.seconds)));
   if (before === undefined || after === undefined || figures.ops === 0) return figures;
   return { ...figures, serverCpuUsPerOp: Math.round(((after - before) * 1000) / figures.ops) };
 };

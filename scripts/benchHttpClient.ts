@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { closedLoop } from './benchLib.js';
 
 export type ClientOperation = 'Encrypt' | 'Decrypt' | 'GenerateDataKey';
 
@@ -48,27 +49,11 @@ const setup = (m: Extract<ToClient, { type: 'setup' }>): void => {
   send({ type: 'ready' });
 };
 
-/** Closed loop: each of `concurrency` callers sends its next request when the last is answered. */
 const run = async ({ operation, concurrency, seconds }: Extract<ToClient, { type: 'run' }>): Promise<void> => {
   const op = call;
   if (op === undefined) throw new Error('run before setup');
-  let i = 0;
-  const warmupEnd = performance.now() + Math.min(500, seconds * 200);
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < warmupEnd) await op(operation, i++);
-  }));
-  send({ type: 'open' });
-  const latencies: number[] = [];
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      await op(operation, i++);
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  send({ type: 'result', latencies, seconds: (performance.now() - start) / 1000 });
+  const { latencies, seconds: measured } = await closedLoop(concurrency, seconds, (i) => op(operation, i), { onOpen: () => send({ type: 'open' }) });
+  send({ type: 'result', latencies, seconds: measured });
 };
 
 process.on('message', (m: ToClient) => {
