@@ -1,137 +1,236 @@
-// `npm run bench:http`: the whole server a user runs — `keyledger serve` wired in-process by
-// startServe (SigV4, the AWS JSON codec, the service, the SQLite store with every usage event
-// durably appended) — driven through @aws-sdk/client-kms over keep-alive loopback HTTP.
-// Encrypt, Decrypt and GenerateDataKey at concurrency 1, 8, 32 and 64, ops/s and p50/p99.
-// In the same run, the floor: a bare node:http server that reads the body, parses the same
-// JSON and answers a fixed, well-formed body, driven by the same SDK client — what HTTP, the
-// SDK (serialising, signing, parsing) and one event loop cost before keyledger does anything.
-// Both servers share the process with the client, so the ratio compares like with like, and
-// each keyledger point is measured right before the same floor point, so a busy machine
-// (a shared CI runner) slows both sides of a ratio alike.
+// `npm run bench:http`: the server a user runs — `keyledger serve` from the compiled build, in a
+// process of its own, on a temporary data directory (SigV4, the AWS JSON codec, the service, the
+// SQLite store with every usage event durably appended) — driven through @aws-sdk/client-kms
+// over keep-alive loopback HTTP from client processes (scripts/benchHttpClient.ts). Encrypt,
+// Decrypt and GenerateDataKey at concurrency 1, 8, 32 and 64: ops/s, p50/p99, and the server
+// process's CPU time per request.
+// In the same run, the floor: a bare node:http server in a process of its own
+// (scripts/benchFloorServer.ts) that reads the body, parses the same JSON and answers a fixed
+// body, driven by the same SDK client — what HTTP, the SDK (serialising, signing, parsing) and
+// one event loop cost before a KMS does anything. Each keyledger point is measured right before
+// the same floor point, so a busy machine slows both sides of a ratio alike.
+// The load comes from BENCH_HTTP_CLIENTS client processes (default 2), the concurrency split
+// between them, as from a few application instances: one SDK client costs more CPU per request
+// than the server does, so a single client process saturates its own core first and measures
+// itself (its queue, its garbage collection) rather than the server. All of them share this
+// two-core machine with the server and its store writer; the floor is driven the same way.
 // Target (issue "AWS KMS wire API"): at concurrency 32, durable Encrypt ≥ 0.5 × the floor,
 // and its p99 ≤ 25 ms. BENCH_SECONDS sets the seconds per point (default 3).
+// `npm run bench:http` builds first (the server runs from dist/, as `npm start` runs it).
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateKeyCommand, DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createLogger } from '../src/cli/logger.js';
-import { startServe } from '../src/cli/serve.js';
-import { type Figures, machine, measure } from './benchLib.js';
+import { CreateKeyCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { type Figures, figuresOf, machine } from './benchLib.js';
+import type { ClientOperation, FromClient, ToClient } from './benchHttpClient.js';
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
+const CLIENTS = Number(process.env['BENCH_HTTP_CLIENTS'] ?? 2);
 const CONCURRENCY = [1, 8, 32, 64] as const;
 const PLAINTEXT_BYTES = 256;
 const TARGET = { concurrency: 32, encryptVsFloor: 0.5, p99Ms: 25 } as const;
 const ADMIN = { accessKeyId: 'AKIABENCHHTTPADMIN00', secretAccessKey: 'bench-http-secret-bench-http-secret-0000' };
+const ROOT = new URL('..', import.meta.url).pathname;
 
 /** One client for every point: keep-alive sockets, at least as many as the highest concurrency. */
 const sdkClient = (endpoint: string, agent: http.Agent): KMSClient =>
   // The options object makes the SDK build its NodeHttpHandler around this agent.
   new KMSClient({ endpoint, region: 'us-east-1', credentials: ADMIN, maxAttempts: 1, requestHandler: { httpAgent: agent } });
 
-type Operation = 'Encrypt' | 'Decrypt' | 'GenerateDataKey';
-type Ops = Record<Operation, (i: number) => Promise<unknown>>;
+interface ServerProcess {
+  readonly endpoint: string;
+  /** CPU time (user + system, all threads) the process has used so far, in ms; undefined off Linux. */
+  cpuMs(): number | undefined;
+  /** What it wrote to stderr (its log). */
+  readonly log: string[];
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+const cpuMsOf = (pid: number): number | undefined => {
+  try {
+    // /proc/<pid>/stat: utime and stime are the 14th and 15th fields; the 2nd may hold spaces.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Starts a server process and waits for the line naming its endpoint. */
+const startProcess = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<ServerProcess> =>
+  new Promise((resolve, reject) => {
+    const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log: string[] = [];
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${log.join('\n')}`)), 30_000);
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => log.push(...chunk.split('\n').filter((l) => l !== '')));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      const endpoint = /listening on (http:\/\/[^\s]+)/.exec(out)?.[1];
+      if (endpoint === undefined) return;
+      clearTimeout(timer);
+      resolve({
+        endpoint,
+        cpuMs: () => (child.pid === undefined ? undefined : cpuMsOf(child.pid)),
+        log,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${log.join('\n')}`)));
+  });
+
+type Point = Figures & { readonly serverCpuUsPerOp?: number };
 
 const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
-const b64 = (n: number): string => randomBytes(n).toString('base64');
-/** Answers shaped like keyledger's, so the SDK parses the same amount on both sides. */
-const floorAnswers: Record<string, string> = {
-  'TrentService.Encrypt': JSON.stringify({ CiphertextBlob: b64(PLAINTEXT_BYTES + 110), KeyId: keyArn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' }),
-  'TrentService.Decrypt': JSON.stringify({ Plaintext: b64(PLAINTEXT_BYTES), KeyId: keyArn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT', KeyMaterialId: 'a'.repeat(64) }),
-  'TrentService.GenerateDataKey': JSON.stringify({ CiphertextBlob: b64(142), Plaintext: b64(32), KeyId: keyArn, KeyMaterialId: 'a'.repeat(64) }),
-};
 
-/** The floor: read the body, parse it, answer a fixed body. No auth, no service, no store. */
-const startFloor = async (): Promise<{ endpoint: string; close: () => Promise<void> }> => {
-  const server = http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const body = floorAnswers[String(req.headers['x-amz-target'])] ?? '{}';
-      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(body), 'x-amzn-RequestId': 'floor' });
-      res.end(body);
-    });
+/** A client process, driven over its IPC channel. */
+interface Client {
+  send(message: ToClient): void;
+  next(type: FromClient['type']): Promise<FromClient>;
+  stop(): void;
+}
+
+const startClient = (): Client => {
+  const child = fork(join(ROOT, 'scripts/benchHttpClient.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const inbox: FromClient[] = [];
+  const waiting: ((m: FromClient) => void)[] = [];
+  child.on('message', (m: FromClient) => {
+    const w = waiting.shift();
+    if (w) w(m);
+    else inbox.push(m);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const receive = (): Promise<FromClient> => {
+    const m = inbox.shift();
+    return m ? Promise.resolve(m) : new Promise((resolve) => waiting.push(resolve));
+  };
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    send: (message) => void child.send(message),
+    next: async (type) => {
+      const m = await receive();
+      if (m.type === 'failed') throw new Error(`client process: ${m.message}`);
+      if (m.type !== type) throw new Error(`client process said ${m.type}, expected ${type}`);
+      return m;
+    },
+    stop: () => void child.kill(),
   };
 };
 
-const operationsOn = async (kms: KMSClient): Promise<Ops> => {
-  const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId ?? 'unknown';
-  const plaintext = new Uint8Array(randomBytes(PLAINTEXT_BYTES));
-  const samples = await Promise.all(Array.from({ length: 64 }, () => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))));
-  return {
-    Encrypt: () => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext })),
-    Decrypt: (i) => kms.send(new DecryptCommand({ CiphertextBlob: samples[i % samples.length]?.CiphertextBlob })),
-    GenerateDataKey: () => kms.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' })),
-  };
+/**
+ * One point: `concurrency` callers split over the client processes, each measuring after its
+ * own warm-up; percentiles over every latency, and the server's CPU time over the window in
+ * which all of them measured.
+ */
+const point = async (server: ServerProcess, clients: readonly Client[], operation: ClientOperation, concurrency: number): Promise<Point> => {
+  const used = clients.slice(0, Math.min(concurrency, clients.length));
+  used.forEach((client, k) => {
+    const share = Math.floor(concurrency / used.length) + (k < concurrency % used.length ? 1 : 0);
+    client.send({ type: 'run', operation, concurrency: share, seconds: SECONDS });
+  });
+  await Promise.all(used.map((c) => c.next('open')));
+  const before = server.cpuMs();
+  const results = (await Promise.all(used.map((c) => c.next('result')))) as Extract<FromClient, { type: 'result' }>[];
+  const after = server.cpuMs();
+  const figures = figuresOf(concurrency, results.flatMap((r) => r.latencies), Math.max(...results.map((r) => r.seconds)));
+  if (before === undefined || after === undefined || figures.ops === 0) return figures;
+  return { ...figures, serverCpuUsPerOp: Math.round(((after - before) * 1000) / figures.ops) };
 };
 
-type Sweep = Record<Operation, Figures[]>;
+const OPERATIONS: readonly ClientOperation[] = ['Encrypt', 'Decrypt', 'GenerateDataKey'];
+type Sweep = Record<ClientOperation, Point[]>;
 
-/** Every (operation, concurrency) point, keyledger then floor, back to back. */
-const sweep = async (keyledgerOps: Ops, floorOps: Ops): Promise<{ keyledger: Sweep; floor: Sweep }> => {
-  const keyledger: Sweep = { Encrypt: [], Decrypt: [], GenerateDataKey: [] };
-  const floor: Sweep = { Encrypt: [], Decrypt: [], GenerateDataKey: [] };
-  for (const name of Object.keys(keyledgerOps) as Operation[]) {
-    for (const c of CONCURRENCY) {
-      keyledger[name].push(await measure(c, SECONDS, keyledgerOps[name]));
-      floor[name].push(await measure(c, SECONDS, floorOps[name]));
+/**
+ * Every (operation, concurrency) point, keyledger then floor, back to back, after a second of
+ * each operation on both: the first point should not pay for compiling the server's hot path.
+ */
+const sweep = async (
+  keyledger: { server: ServerProcess; clients: readonly Client[] },
+  floor: { server: ServerProcess; clients: readonly Client[] },
+): Promise<{ keyledger: Sweep; floor: Sweep }> => {
+  for (const operation of OPERATIONS) {
+    for (const side of [keyledger, floor]) {
+      for (const client of side.clients) client.send({ type: 'run', operation, concurrency: 4, seconds: 1 });
+      await Promise.all(side.clients.map((c) => c.next('open')));
+      await Promise.all(side.clients.map((c) => c.next('result')));
     }
   }
-  return { keyledger, floor };
+  const out = { keyledger: { Encrypt: [], Decrypt: [], GenerateDataKey: [] } as Sweep, floor: { Encrypt: [], Decrypt: [], GenerateDataKey: [] } as Sweep };
+  for (const operation of OPERATIONS) {
+    for (const c of CONCURRENCY) {
+      out.keyledger[operation].push(await point(keyledger.server, keyledger.clients, operation, c));
+      out.floor[operation].push(await point(floor.server, floor.clients, operation, c));
+    }
+  }
+  return out;
 };
 
-const at = (figures: Figures[], concurrency: number): Figures | undefined => figures.find((f) => f.concurrency === concurrency);
+/** Client processes set up against one server; the key and ciphertexts come from `setup`. */
+const clientsFor = async (endpoint: string, keyId: string, ciphertexts: readonly string[]): Promise<Client[]> => {
+  const clients = Array.from({ length: CLIENTS }, startClient);
+  for (const client of clients) client.send({ type: 'setup', endpoint, credentials: ADMIN, keyId, plaintextBytes: PLAINTEXT_BYTES, ciphertexts });
+  await Promise.all(clients.map((c) => c.next('ready')));
+  return clients;
+};
+
+/** A key on the keyledger server, and ciphertexts under it for Decrypt. */
+const keyAndSamples = async (endpoint: string, agent: http.Agent): Promise<{ keyId: string; ciphertexts: string[] }> => {
+  const kms = sdkClient(endpoint, agent);
+  try {
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId ?? 'unknown';
+    const plaintext = new Uint8Array(randomBytes(PLAINTEXT_BYTES));
+    const samples = await Promise.all(Array.from({ length: 64 }, () => kms.send(new EncryptCommand({ KeyId: keyId, Plaintext: plaintext }))));
+    return { keyId, ciphertexts: samples.map((s) => Buffer.from(s.CiphertextBlob ?? new Uint8Array()).toString('base64')) };
+  } finally {
+    kms.destroy();
+  }
+};
+
+const at = (figures: Point[], concurrency: number): Point | undefined => figures.find((f) => f.concurrency === concurrency);
 
 const main = async (): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'keyledger-bench-http-'));
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(...CONCURRENCY) });
-  const log: string[] = [];
+  const started: ServerProcess[] = [];
+  const clients: Client[] = [];
   try {
-    const running = await startServe(
-      { dataDir: dir, host: '127.0.0.1', port: 0, account: '111122223333', schedulerIntervalSeconds: 60, checkpointIntervalSeconds: 3600 },
-      {
-        env: { KEYLEDGER_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, KEYLEDGER_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEYLEDGER_ROOT_KEY: b64(32) },
-        cwd: dir,
-        out: () => undefined,
-        logger: createLogger((line) => void log.push(line)),
-      },
+    const keyledgerServer = await startProcess(
+      ['dist/src/cli/main.js', 'serve', '--data-dir', dir, '--host', '127.0.0.1', '--port', '0'],
+      { KEYLEDGER_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, KEYLEDGER_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEYLEDGER_ROOT_KEY: randomBytes(32).toString('base64') },
     );
-    const kms = sdkClient(running.endpoint, agent);
-    const floorServer = await startFloor();
-    const floorClient = sdkClient(floorServer.endpoint, agent);
-    const plaintext = new Uint8Array(randomBytes(PLAINTEXT_BYTES));
-    const ciphertext = new Uint8Array(randomBytes(PLAINTEXT_BYTES + 110));
-    const { keyledger, floor } = await sweep(await operationsOn(kms), {
-      Encrypt: () => floorClient.send(new EncryptCommand({ KeyId: keyArn, Plaintext: plaintext })),
-      Decrypt: () => floorClient.send(new DecryptCommand({ CiphertextBlob: ciphertext })),
-      GenerateDataKey: () => floorClient.send(new GenerateDataKeyCommand({ KeyId: keyArn, KeySpec: 'AES_256' })),
-    });
-    kms.destroy();
-    floorClient.destroy();
-    await running.close();
-    await floorServer.close();
+    started.push(keyledgerServer);
+    const floorServer = await startProcess(['--import', 'tsx', 'scripts/benchFloorServer.ts', String(PLAINTEXT_BYTES)], {});
+    started.push(floorServer);
+    const { keyId, ciphertexts } = await keyAndSamples(keyledgerServer.endpoint, agent);
+    const keyledgerClients = await clientsFor(keyledgerServer.endpoint, keyId, ciphertexts);
+    clients.push(...keyledgerClients);
+    const floorClients = await clientsFor(floorServer.endpoint, keyArn, [randomBytes(PLAINTEXT_BYTES + 110).toString('base64')]);
+    clients.push(...floorClients);
+    const { keyledger, floor } = await sweep({ server: keyledgerServer, clients: keyledgerClients }, { server: floorServer, clients: floorClients });
 
     const encrypt = at(keyledger.Encrypt, TARGET.concurrency);
     const encryptFloor = at(floor.Encrypt, TARGET.concurrency);
     const ratio = encrypt && encryptFloor ? Number((encrypt.opsPerSec / encryptFloor.opsPerSec).toFixed(3)) : undefined;
-    const errors = log.filter((line) => / error /.test(line));
+    const errors = keyledgerServer.log.filter((line) => / error /.test(line));
     console.log(
       JSON.stringify(
         {
-          benchmark: 'keyledger serve (in-process) over loopback HTTP keep-alive, @aws-sdk/client-kms, SQLite store, durable usage events',
+          benchmark: 'keyledger serve (its own process) over loopback HTTP keep-alive, @aws-sdk/client-kms in client processes, SQLite store, durable usage events',
+          clientProcesses: CLIENTS,
           machine: machine(),
           plaintextBytes: PLAINTEXT_BYTES,
           secondsPerPoint: SECONDS,
@@ -144,17 +243,20 @@ const main = async (): Promise<void> => {
             encryptVsFloor: ratio,
             encryptVsFloorTarget: TARGET.encryptVsFloor,
             encryptP99Ms: encrypt?.p99Ms,
+            floorEncryptP99Ms: encryptFloor?.p99Ms,
             p99TargetMs: TARGET.p99Ms,
             met: ratio !== undefined && ratio >= TARGET.encryptVsFloor && (encrypt?.p99Ms ?? Infinity) <= TARGET.p99Ms,
           },
           serverErrorsLogged: errors.length,
-          rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
+          clientRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
         },
         null,
         2,
       ),
     );
   } finally {
+    for (const client of clients) client.stop();
+    await Promise.all(started.map((s) => s.stop()));
     agent.destroy();
     rmSync(dir, { recursive: true, force: true });
   }

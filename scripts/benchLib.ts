@@ -17,15 +17,17 @@ const percentile = (sorted: Float64Array, p: number): number =>
 const round = (n: number, digits = 3): number => Number(n.toFixed(digits));
 
 /**
- * Runs `op` from `concurrency` workers, each starting its next call when the previous one
- * resolves, until `seconds` have passed (after a short warm-up); bounded in time and count.
+ * Runs `op` from `concurrency` callers, each starting its next call when the previous one
+ * resolves, until `seconds` have passed (after a short warm-up, then `onOpen`); bounded in time
+ * and count. Every latency, in ms.
  */
-export const measure = async (
+export const closedLoop = async (
   concurrency: number,
   seconds: number,
   op: (i: number) => Promise<unknown>,
-  maxOps = 2_000_000,
-): Promise<Figures> => {
+  options: { readonly maxOps?: number; readonly onOpen?: () => void } = {},
+): Promise<{ latencies: number[]; seconds: number }> => {
+  const maxOps = options.maxOps ?? 2_000_000;
   const warmupEnd = performance.now() + Math.min(500, seconds * 200);
   let i = 0;
   await Promise.all(
@@ -33,6 +35,7 @@ export const measure = async (
       while (performance.now() < warmupEnd) await op(i++);
     }),
   );
+  options.onOpen?.();
   const latencies: number[] = [];
   const start = performance.now();
   const end = start + seconds * 1000;
@@ -45,16 +48,26 @@ export const measure = async (
       }
     }),
   );
-  const elapsed = (performance.now() - start) / 1000;
+  return { latencies, seconds: (performance.now() - start) / 1000 };
+};
+
+/** ops/s and percentiles of the latencies (ms) measured over `seconds`. */
+export const figuresOf = (concurrency: number, latencies: readonly number[], seconds: number): Figures => {
   const sorted = Float64Array.from(latencies).sort();
   return {
     concurrency,
-    ops: latencies.length,
-    seconds: round(elapsed),
-    opsPerSec: Math.round(latencies.length / elapsed),
+    ops: sorted.length,
+    seconds: round(seconds),
+    opsPerSec: Math.round(sorted.length / seconds),
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
   };
+};
+
+/** A closed loop at one concurrency, as figures. */
+export const measure = async (concurrency: number, seconds: number, op: (i: number) => Promise<unknown>, maxOps = 2_000_000): Promise<Figures> => {
+  const run = await closedLoop(concurrency, seconds, op, { maxOps });
+  return figuresOf(concurrency, run.latencies, run.seconds);
 };
 
 /** Synchronous work as fast as one thread does it, for floors that have no I/O. */

@@ -61,13 +61,25 @@ const amzDatePattern = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 /** `YYYYMMDDTHHMMSSZ`, the ISO 8601 basic format SigV4 uses. */
 export const formatAmzDate = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-/** Milliseconds since the epoch, or undefined unless `s` is a real instant in basic format. */
+/**
+ * Milliseconds since the epoch, or undefined unless `s` is a real instant in basic format:
+ * every field must survive the round trip through Date.UTC, which rolls 30 February over to
+ * March and maps years 0–99 to 1900–1999.
+ */
 export const parseAmzDate = (s: string): number | undefined => {
   const m = amzDatePattern.exec(s);
   if (!m) return undefined;
-  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0] = m.slice(1).map(Number);
-  const ms = Date.UTC(y, mo - 1, d, h, mi, se);
-  return formatAmzDate(new Date(ms)) === s ? ms : undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]) - 1;
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const se = Number(m[6]);
+  const ms = Date.UTC(y, mo, d, h, mi, se);
+  const t = new Date(ms);
+  const exact =
+    t.getUTCFullYear() === y && t.getUTCMonth() === mo && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === se;
+  return exact ? ms : undefined;
 };
 
 const invalidSignature = (message: string) => fail<VerifiedIdentity>(wireError('InvalidSignatureException', message));
@@ -75,6 +87,7 @@ const unrecognized = () => fail<VerifiedIdentity>(wireError('UnrecognizedClientE
 
 /** Message texts of AWS's skew errors, e.g. "Signature expired: … (… - 15 min.)". */
 const skewError = (amzDate: string, requestMs: number, nowMs: number) => {
+  if (requestMs >= nowMs - MAX_CLOCK_SKEW_MS && requestMs <= nowMs + MAX_CLOCK_SKEW_MS) return undefined;
   const now = formatAmzDate(new Date(nowMs - (nowMs % 1000)));
   if (requestMs < nowMs - MAX_CLOCK_SKEW_MS) {
     const earliest = formatAmzDate(new Date(nowMs - (nowMs % 1000) - MAX_CLOCK_SKEW_MS));

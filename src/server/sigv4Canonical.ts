@@ -7,7 +7,7 @@
 // claims: header values come from the raw header list (Node drops duplicates of some headers
 // in `req.headers`; SigV4 joins them with commas), and the payload hash is always computed
 // from the body bytes.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Lowercased header name → every value in arrival order. */
 export type HeaderValues = ReadonlyMap<string, readonly string[]>;
@@ -25,7 +25,8 @@ export const headersFromRaw = (rawHeaders: readonly string[]): HeaderValues => {
   return headers;
 };
 
-export const sha256Hex = (data: Uint8Array | string): string => createHash('sha256').update(data).digest('hex');
+/** One-shot hashing: about a third of the cost of a createHash object for inputs this small. */
+export const sha256Hex = (data: Uint8Array | string): string => hash('sha256', data, 'hex');
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A–Z a–z 0–9 - _ . ~ is %XX (uppercase). */
 export const uriEncode = (s: string): string =>

@@ -262,6 +262,20 @@ describe('malformed authentication', () => {
     expect(parseAmzDate('20260101T000000Z')).toBe(Date.parse('2026-01-01T00:00:00Z'));
   });
 
+  it('reads an X-Amz-Date exactly when formatting its instant gives it back', () => {
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const amzDate = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')), two(13), two(32), two(25), two(61), two(61))
+      .map(([y, mo, d, h, mi, s]) => `${y}${mo}${d}T${h}${mi}${s}Z`);
+    fc.assert(
+      fc.property(amzDate, (s) => {
+        const ms = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(4, 6)) - 1, Number(s.slice(6, 8)), Number(s.slice(9, 11)), Number(s.slice(11, 13)), Number(s.slice(13, 15)));
+        expect(parseAmzDate(s)).toBe(formatAmzDate(new Date(ms)) === s ? ms : undefined);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses two Authorization headers', async () => {
     const req = await base();
     const twice = withHeader(req, 'authorization', [header(req, 'authorization'), header(req, 'authorization')]);
