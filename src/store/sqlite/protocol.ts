@@ -42,14 +42,34 @@ export type WireError =
   | { readonly kind: 'vaultConflict'; readonly id: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
-export interface AppendOutcome {
-  readonly nextExpectedRevision: number;
-  readonly position: number;
-  readonly events: readonly WireEvent[];
-  /** True when the events were written by this request (not a retry or an empty append):
-   *  only those go to live subscribers. */
-  readonly fresh: boolean;
-}
+/**
+ * How an append was answered. A fresh write comes back `linked`: only what the writer added —
+ * positions, revisions and the chain links — since the main thread still holds the events it
+ * sent (their data and metadata text is most of the bytes, and cloning it back cost the writer
+ * thread as much as inserting it). Retries, empty appends and any write whose positions are not
+ * consecutive come back `stored`, every event in full as read from the file.
+ */
+export type AppendOutcome =
+  | {
+      readonly kind: 'stored';
+      readonly nextExpectedRevision: number;
+      readonly position: number;
+      readonly events: readonly WireEvent[];
+      /** True when the events were written by this request (not a retry or an empty append):
+       *  only those go to live subscribers. */
+      readonly fresh: boolean;
+    }
+  | {
+      readonly kind: 'linked';
+      /** The last event's revision and position; the request's events i = 0.. sit at
+       *  revision nextExpectedRevision - (n - 1) + i and position position - (n - 1) + i. */
+      readonly nextExpectedRevision: number;
+      readonly position: number;
+      /** The first event's `prev`, 64 lowercase hex. */
+      readonly prev: string;
+      /** Every event's `hash`, 64 lowercase hex each, concatenated in order. */
+      readonly hashes: string;
+    };
 
 export type WriteReply =
   | { readonly seq: number; readonly ok: true; readonly append?: AppendOutcome }

@@ -3,6 +3,7 @@
 // a fatal error, every request in flight and every later one is rejected with
 // StoreUnavailableError — a store failure is never a silent success.
 import { Worker } from 'node:worker_threads';
+import { HASH_BYTES } from '../chain.js';
 import { StoreUnavailableError, type AppendResult, type RecordedEvent } from '../eventStore.js';
 import {
   fromWireError,
@@ -22,6 +23,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 type Submission = DistributiveOmit<WriteRequest, 'seq'>;
 
 interface Pending {
+  /** What was sent, for an append: a `linked` reply carries only what the writer added. */
+  readonly request: Submission;
   resolve(result: AppendResult | undefined): void;
   reject(error: Error): void;
 }
@@ -114,7 +117,7 @@ export class WriterClient {
     if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
     this.outbox.push({ ...request, seq });
     if (this.pending.size === 0) this.worker.ref(); // keep the process alive until it is answered
-    return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject }));
+    return new Promise((resolve, reject) => this.pending.set(seq, { request, resolve, reject }));
   }
 
   /** Refuses new requests and resolves when every accepted one is answered. */
@@ -156,8 +159,8 @@ export class WriterClient {
         answers.push(() => pending.reject(error));
         continue;
       }
-      const result = reply.append === undefined ? undefined : this.decode(reply.append);
-      if (result !== undefined && reply.append?.fresh === true) for (const event of result.events) fresh.push(event);
+      const result = reply.append === undefined ? undefined : this.decode(reply.append, pending.request);
+      if (result !== undefined && (reply.append?.kind === 'linked' || reply.append?.fresh === true)) for (const event of result.events) fresh.push(event);
       answers.push(() => pending.resolve(result));
     }
     if (fresh.length > 0) this.hooks.committed(fresh);
@@ -165,8 +168,31 @@ export class WriterClient {
     this.afterSettling();
   }
 
-  private decode({ nextExpectedRevision, position, events }: AppendOutcome): AppendResult {
-    return { nextExpectedRevision, position, events: events.map((event) => this.hooks.decode(event)) };
+  private decode(outcome: AppendOutcome, request: Submission): AppendResult {
+    const { nextExpectedRevision, position } = outcome;
+    if (outcome.kind === 'stored') return { nextExpectedRevision, position, events: outcome.events.map((event) => this.hooks.decode(event)) };
+    if (request.op !== 'append') throw new Error(`the SQLite writer answered a ${request.op} with events`);
+    const { stream, events } = request;
+    const { prev, hashes } = outcome;
+    const n = events.length;
+    if (hashes.length !== n * 2 * HASH_BYTES) throw new Error('the SQLite writer answered an append with the wrong number of links');
+    return {
+      nextExpectedRevision,
+      position,
+      events: events.map((e, i) =>
+        this.hooks.decode({
+          position: position - (n - 1) + i,
+          stream,
+          revision: nextExpectedRevision - (n - 1) + i,
+          id: e.id,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+          prev: i === 0 ? prev : hashes.slice((i - 1) * 2 * HASH_BYTES, i * 2 * HASH_BYTES),
+          hash: hashes.slice(i * 2 * HASH_BYTES, (i + 1) * 2 * HASH_BYTES),
+        }),
+      ),
+    };
   }
 
   private fail(message: string): void {
