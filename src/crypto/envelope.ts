@@ -95,8 +95,37 @@ export interface EnvelopeNonces {
 
 const isKeyId = (s: string): boolean => KEY_ID.test(s);
 
-const deriveDataKey = (material: Uint8Array, salt: Uint8Array, keyIdBytes: Uint8Array, materialIdBytes: Uint8Array): Uint8Array =>
-  hkdfSha256(material, salt, lengthPrefixed(HKDF_LABEL, keyIdBytes, materialIdBytes), DATA_KEY_BYTES);
+/** What a (keyId, materialId) pair contributes to an envelope: its bytes and the HKDF info. */
+interface Binding {
+  readonly keyIdBytes: Uint8Array;
+  readonly materialIdBytes: Uint8Array;
+  readonly info: Uint8Array;
+}
+
+// Encoding and checking the same two ids and building the same info on every Encrypt was a
+// tenth of the service's crypto time; a key is used many times with one material. Nothing
+// here is secret (the ids are in every envelope), and the arrays are only ever read.
+const MAX_BINDINGS = 1024;
+const bindings = new Map<string, Binding>();
+
+/** The checked binding of `keyId` and `materialId`; throws InvalidInput if either is malformed. */
+const bindingOf = (keyId: string, materialId: string): Binding => {
+  // A key id never contains '/', so the pair maps to one cache id.
+  const id = typeof keyId === 'string' && typeof materialId === 'string' ? `${keyId}/${materialId}` : undefined;
+  const cached = id === undefined ? undefined : bindings.get(id);
+  if (cached !== undefined) return cached;
+  assertString('keyId', keyId);
+  if (!isKeyId(keyId)) throw invalidInput(`"keyId" expected 1..${MAX_KEY_ID_BYTES} characters of [A-Za-z0-9_-]`);
+  const materialIdBytes = materialIdToBytes(materialId);
+  const keyIdBytes = utf8('keyId', keyId);
+  const binding = { keyIdBytes, materialIdBytes, info: lengthPrefixed(HKDF_LABEL, keyIdBytes, materialIdBytes) };
+  if (bindings.size >= MAX_BINDINGS) bindings.clear();
+  bindings.set(`${keyId}/${materialId}`, binding);
+  return binding;
+};
+
+const deriveDataKey = (material: Uint8Array, salt: Uint8Array, binding: Binding): Uint8Array =>
+  hkdfSha256(material, salt, binding.info, DATA_KEY_BYTES);
 
 /** Encrypts `plaintext` under `material` into a version-1 envelope with fresh salt and IV. */
 export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array =>
@@ -112,9 +141,8 @@ export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array =>
 export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces: EnvelopeNonces): Uint8Array => {
   if (typeof input !== 'object' || input === null) throw invalidInput('"input" expected an object');
   const { keyId, materialId, material, plaintext, context } = input;
-  assertString('keyId', keyId);
-  if (!isKeyId(keyId)) throw invalidInput(`"keyId" expected 1..${MAX_KEY_ID_BYTES} characters of [A-Za-z0-9_-]`);
-  const materialIdBytes = materialIdToBytes(materialId);
+  const binding = bindingOf(keyId, materialId);
+  const { keyIdBytes, materialIdBytes } = binding;
   assertBytes('material', material, SYMMETRIC_MATERIAL_BYTES);
   assertBytes('plaintext', plaintext);
   if (plaintext.length < MIN_SYMMETRIC_PLAINTEXT_BYTES || plaintext.length > MAX_SYMMETRIC_PLAINTEXT_BYTES)
@@ -126,7 +154,6 @@ export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces:
   // than emit a ciphertext anyone could decrypt (see isZeroized in bytes.ts).
   if (isZeroized(material)) throw keyUnavailable();
 
-  const keyIdBytes = utf8('keyId', keyId);
   const n = keyIdBytes.length;
   const header = new Uint8Array(3 + n + MATERIAL_ID_BYTES + SALT_BYTES + GCM_IV_BYTES);
   header[0] = ENVELOPE_MAGIC;
@@ -137,7 +164,7 @@ export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces:
   header.set(nonces.salt, 3 + n + MATERIAL_ID_BYTES);
   header.set(nonces.iv, 3 + n + MATERIAL_ID_BYTES + SALT_BYTES);
 
-  const dataKey = deriveDataKey(material, nonces.salt, keyIdBytes, materialIdBytes);
+  const dataKey = deriveDataKey(material, nonces.salt, binding);
   try {
     const aad = new Uint8Array(header.length + contextBytes.length);
     aad.set(header, 0);
@@ -201,9 +228,8 @@ export const decryptSymmetric = (input: DecryptSymmetricInput): Uint8Array => {
   const contextBytes = encodeEncryptionContext(context);
   const env = parseEnvelope(blob);
   if (isZeroized(material)) throw keyUnavailable();
-  const keyIdBytes = env.header.subarray(3, 3 + env.keyId.length);
-  const materialIdBytes = env.header.subarray(3 + env.keyId.length, 3 + env.keyId.length + MATERIAL_ID_BYTES);
-  const dataKey = deriveDataKey(material, env.salt, keyIdBytes, materialIdBytes);
+  // parseEnvelope checked both ids, and its hex of the material id is the header's bytes.
+  const dataKey = deriveDataKey(material, env.salt, bindingOf(env.keyId, env.materialId));
   try {
     const aad = new Uint8Array(env.header.length + contextBytes.length);
     aad.set(env.header, 0);
