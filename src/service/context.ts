@@ -30,20 +30,24 @@ export interface ServiceContext {
 
 export type Handler<O extends OperationName> = (svc: ServiceContext, input: Input<O>, request: RequestContext) => Promise<Output<O>>;
 
-/** Event metadata for one request (DESIGN.md, "Streams and events"): who, when, which request. Never a secret. */
+/**
+ * Event metadata for one request (DESIGN.md, "Streams and events"): who, when, which request.
+ * Never a secret. Members are written in canonical (sorted) order, so the store can encode it
+ * with one JSON.stringify (json.ts); the order changes nothing stored.
+ */
 export const eventMetadata = (request: RequestContext, operation: string, now: Date): JsonObject => ({
-  occurredAt: now.toISOString(),
   actor: {
-    principalArn: request.principalArn,
-    account: request.account,
     ...(request.accessKeyId !== undefined ? { accessKeyId: request.accessKeyId } : {}),
+    account: request.account,
+    principalArn: request.principalArn,
   },
+  occurredAt: now.toISOString(),
   request: {
-    requestId: request.requestId,
     operation,
+    ...(request.parameters !== undefined ? { parameters: request.parameters as JsonObject } : {}),
     region: request.region,
+    requestId: request.requestId,
     ...(request.sourceIp !== undefined ? { sourceIp: request.sourceIp } : {}),
     ...(request.userAgent !== undefined ? { userAgent: request.userAgent } : {}),
-    ...(request.parameters !== undefined ? { parameters: request.parameters as JsonObject } : {}),
   },
 });

@@ -30,13 +30,15 @@ export const useKey = (command: UseKey, state: Key): KeyEvent[] => {
     throw kmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
   }
   // Optional members are left out rather than set to undefined: event data is plain JSON.
+  // Members in sorted order, which is how they are stored: the store encodes an object already
+  // in that order with one JSON.stringify (src/store/json.ts).
   const data: KeyUsed['data'] = {
+    ...(command.algorithm === undefined ? {} : { algorithm: command.algorithm }),
     at: command.now,
+    ...(command.encryptionContextDigest === undefined ? {} : { encryptionContextDigest: command.encryptionContextDigest }),
+    keyMaterialId: command.keyMaterialId ?? currentMaterial(key).keyMaterialId,
     operation: command.operation,
     requestId: command.requestId,
-    keyMaterialId: command.keyMaterialId ?? currentMaterial(key).keyMaterialId,
-    ...(command.algorithm === undefined ? {} : { algorithm: command.algorithm }),
-    ...(command.encryptionContextDigest === undefined ? {} : { encryptionContextDigest: command.encryptionContextDigest }),
   };
   return [{ type: 'KeyUsed', data }];
 };
