@@ -7,9 +7,11 @@ import { HASH_BYTES } from '../chain.js';
 import { StoreUnavailableError, type AppendResult, type RecordedEvent } from '../eventStore.js';
 import {
   fromWireError,
+  toWire,
   type AppendOutcome,
   type FromWriter,
   type WireEvent,
+  type WireRequest,
   type WriteReply,
   type WriteRequest,
   type WriterOptions,
@@ -40,7 +42,7 @@ const emptyStats: WriterStats = { transactions: 0, appends: 0, events: 0, confli
 
 export class WriterClient {
   private readonly pending = new Map<number, Pending>();
-  private outbox: WriteRequest[] = [];
+  private outbox: WireRequest[] = [];
   private nextSeq = 1;
   private accepting = true;
   private stopping = false;
@@ -115,7 +117,7 @@ export class WriterClient {
     const seq = this.nextSeq++;
     // Requests made in the same tick travel in one message; the writer batches them further.
     if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
-    this.outbox.push({ ...request, seq });
+    this.outbox.push(toWire({ ...request, seq }));
     if (this.pending.size === 0) this.worker.ref(); // keep the process alive until it is answered
     return new Promise((resolve, reject) => this.pending.set(seq, { request, resolve, reject }));
   }
