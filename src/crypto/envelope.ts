@@ -39,7 +39,7 @@
 // before any crypto). Every failure, structural or cryptographic, is the same
 // CryptoError 'InvalidCiphertext'.
 
-import { GCM_IV_BYTES, GCM_TAG_BYTES, hkdfSha256, open, seal } from './aead.js';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, hkdfSha256, open, sealInto } from './aead.js';
 import { assertBytes, assertString, isZeroized, lengthPrefixed, utf8 } from './bytes.js';
 import { type EncryptionContext, encodeEncryptionContext } from './encryptionContext.js';
 import { invalidCiphertext, invalidInput, keyUnavailable } from './errors.js';
@@ -128,8 +128,11 @@ const deriveDataKey = (material: Uint8Array, salt: Uint8Array, binding: Binding)
   hkdfSha256(material, salt, binding.info, DATA_KEY_BYTES);
 
 /** Encrypts `plaintext` under `material` into a version-1 envelope with fresh salt and IV. */
-export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array =>
-  encryptSymmetricWithNonces(input, { salt: randomBytes(SALT_BYTES), iv: randomBytes(GCM_IV_BYTES) });
+export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array => {
+  // One draw for both; salt and IV are disjoint views of it.
+  const nonces = randomBytes(SALT_BYTES + GCM_IV_BYTES);
+  return encryptSymmetricWithNonces(input, { salt: nonces.subarray(0, SALT_BYTES), iv: nonces.subarray(SALT_BYTES) });
+};
 
 /**
  * encryptSymmetric with caller-chosen salt and IV, for golden-vector tests ONLY. Production code
@@ -155,25 +158,23 @@ export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces:
   if (isZeroized(material)) throw keyUnavailable();
 
   const n = keyIdBytes.length;
-  const header = new Uint8Array(3 + n + MATERIAL_ID_BYTES + SALT_BYTES + GCM_IV_BYTES);
-  header[0] = ENVELOPE_MAGIC;
-  header[1] = ENVELOPE_VERSION;
-  header[2] = n;
-  header.set(keyIdBytes, 3);
-  header.set(materialIdBytes, 3 + n);
-  header.set(nonces.salt, 3 + n + MATERIAL_ID_BYTES);
-  header.set(nonces.iv, 3 + n + MATERIAL_ID_BYTES + SALT_BYTES);
+  const headerLength = 3 + n + MATERIAL_ID_BYTES + SALT_BYTES + GCM_IV_BYTES;
+  // The AAD is header ‖ context; the blob is header ‖ ciphertext ‖ tag, written in place.
+  const aad = new Uint8Array(headerLength + contextBytes.length);
+  aad[0] = ENVELOPE_MAGIC;
+  aad[1] = ENVELOPE_VERSION;
+  aad[2] = n;
+  aad.set(keyIdBytes, 3);
+  aad.set(materialIdBytes, 3 + n);
+  aad.set(nonces.salt, 3 + n + MATERIAL_ID_BYTES);
+  aad.set(nonces.iv, 3 + n + MATERIAL_ID_BYTES + SALT_BYTES);
+  aad.set(contextBytes, headerLength);
 
   const dataKey = deriveDataKey(material, nonces.salt, binding);
   try {
-    const aad = new Uint8Array(header.length + contextBytes.length);
-    aad.set(header, 0);
-    aad.set(contextBytes, header.length);
-    const { ciphertext, tag } = seal(dataKey, nonces.iv, plaintext, aad);
-    const blob = new Uint8Array(header.length + ciphertext.length + GCM_TAG_BYTES);
-    blob.set(header, 0);
-    blob.set(ciphertext, header.length);
-    blob.set(tag, header.length + ciphertext.length);
+    const blob = new Uint8Array(headerLength + plaintext.length + GCM_TAG_BYTES);
+    blob.set(aad.subarray(0, headerLength), 0);
+    sealInto(dataKey, nonces.iv, plaintext, aad, blob, headerLength);
     return blob;
   } finally {
     dataKey.fill(0);
