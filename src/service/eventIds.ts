@@ -11,8 +11,12 @@
 // process increasing even when the clock stands still or steps back.
 import { randomUUID } from 'node:crypto';
 
-let lastMs = 0;
+const HEX3 = Array.from({ length: 0x1000 }, (_, i) => i.toString(16).padStart(3, '0'));
+
+let lastMs = -1;
 let counter = 0;
+/** "tttttttt-tttt-7" for lastMs: the same for every id of one millisecond. */
+let prefix = '';
 
 /** A fresh UUIDv7, increasing within this process. */
 export const newEventId = (): string => {
@@ -25,8 +29,11 @@ export const newEventId = (): string => {
     lastMs += 1;
     counter = 0;
   }
-  const time = lastMs.toString(16).padStart(12, '0');
+  if (counter === 0) {
+    const time = lastMs.toString(16).padStart(12, '0');
+    prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
+  }
   // A v4 UUID's last 17 characters are its variant (10xx) and 62 random bits, from node's
   // buffered CSPRNG.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${counter.toString(16).padStart(3, '0')}-${randomUUID().slice(19)}`;
+  return prefix + HEX3[counter]! + randomUUID().slice(18);
 };
