@@ -152,6 +152,7 @@ export class WriterClient {
     this.latest = stats;
     const fresh: RecordedEvent[] = [];
     const answers: (() => void)[] = [];
+    let mismatch: string | undefined;
     for (const reply of replies) {
       const pending = this.pending.get(reply.seq);
       this.pending.delete(reply.seq);
@@ -161,12 +162,22 @@ export class WriterClient {
         answers.push(() => pending.reject(error));
         continue;
       }
-      const result = reply.append === undefined ? undefined : this.decode(reply.append, pending.request);
+      let result: AppendResult | undefined;
+      try {
+        result = reply.append === undefined ? undefined : this.decode(reply.append, pending.request);
+      } catch (error) {
+        // An answer that does not fit its request: nothing more from this writer is trusted.
+        mismatch = `the SQLite writer's answer did not match its request: ${error instanceof Error ? error.message : String(error)}`;
+        const failure = new StoreUnavailableError(mismatch);
+        answers.push(() => pending.reject(failure));
+        continue;
+      }
       if (result !== undefined && (reply.append?.kind === 'linked' || reply.append?.fresh === true)) for (const event of result.events) fresh.push(event);
       answers.push(() => pending.resolve(result));
     }
     if (fresh.length > 0) this.hooks.committed(fresh);
     for (const answer of answers) answer();
+    if (mismatch !== undefined) this.fail(mismatch);
     this.afterSettling();
   }
 
