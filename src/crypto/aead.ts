@@ -13,7 +13,7 @@
 
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { assertBytes, assertBytesIn, assertInteger, toUint8Array } from './bytes.js';
-import { invalidCiphertext } from './errors.js';
+import { invalidCiphertext, invalidInput } from './errors.js';
 
 export const AES_256_KEY_BYTES = 32;
 export const GCM_IV_BYTES = 12;
@@ -53,6 +53,29 @@ export const seal = (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad
   ciphertext.set(head, 0);
   ciphertext.set(tail, head.length);
   return { ciphertext, tag: toUint8Array(cipher.getAuthTag()) };
+};
+
+/**
+ * `seal` writing C ‖ T into `out` at `offset` instead of returning new arrays: the envelope
+ * allocates its blob once and the ciphertext lands in it (Encrypt's hot path). `out` must have
+ * room for len(P) + 16 bytes from `offset`.
+ */
+export const sealInto = (key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array, out: Uint8Array, offset: number): void => {
+  assertBytes('key', key, AES_256_KEY_BYTES);
+  assertBytes('iv', iv, GCM_IV_BYTES);
+  assertBytesIn('plaintext', plaintext, 0, MAX_AEAD_PLAINTEXT_BYTES);
+  assertBytes('aad', aad);
+  assertBytes('out', out);
+  if (!Number.isSafeInteger(offset) || offset < 0 || out.length - offset < plaintext.length + GCM_TAG_BYTES) {
+    throw invalidInput(`"out" has no room for ${plaintext.length + GCM_TAG_BYTES} bytes at ${offset}`);
+  }
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: GCM_TAG_BYTES });
+  cipher.setAAD(aad);
+  const head = cipher.update(plaintext);
+  out.set(head, offset);
+  const tail = cipher.final(); // always empty for GCM (a stream mode), kept for correctness
+  out.set(tail, offset + head.length);
+  out.set(cipher.getAuthTag(), offset + head.length + tail.length);
 };
 
 /**

@@ -48,6 +48,8 @@ const encoder = new TextEncoder();
 
 /** The canonical bytes of an encryption context (see the layout above). */
 export const encodeEncryptionContext = (context?: EncryptionContext | undefined): Uint8Array => {
+  // No context (most requests): the encoding is u32be(0) alone.
+  if (context === undefined) return new Uint8Array(4);
   assertEncryptionContext(context);
   const entries = Object.entries(context ?? {}).map(([k, v]) => [encoder.encode(k), encoder.encode(v)] as const);
   // Keys of one object are distinct strings, and UTF-8 is injective on well-formed strings,

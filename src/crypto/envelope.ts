@@ -39,7 +39,7 @@
 // before any crypto). Every failure, structural or cryptographic, is the same
 // CryptoError 'InvalidCiphertext'.
 
-import { GCM_IV_BYTES, GCM_TAG_BYTES, hkdfSha256, open, seal } from './aead.js';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, hkdfSha256, open, sealInto } from './aead.js';
 import { assertBytes, assertString, isZeroized, lengthPrefixed, utf8 } from './bytes.js';
 import { type EncryptionContext, encodeEncryptionContext } from './encryptionContext.js';
 import { invalidCiphertext, invalidInput, keyUnavailable } from './errors.js';
@@ -95,12 +95,44 @@ export interface EnvelopeNonces {
 
 const isKeyId = (s: string): boolean => KEY_ID.test(s);
 
-const deriveDataKey = (material: Uint8Array, salt: Uint8Array, keyIdBytes: Uint8Array, materialIdBytes: Uint8Array): Uint8Array =>
-  hkdfSha256(material, salt, lengthPrefixed(HKDF_LABEL, keyIdBytes, materialIdBytes), DATA_KEY_BYTES);
+/** What a (keyId, materialId) pair contributes to an envelope: its bytes and the HKDF info. */
+interface Binding {
+  readonly keyIdBytes: Uint8Array;
+  readonly materialIdBytes: Uint8Array;
+  readonly info: Uint8Array;
+}
+
+// Encoding and checking the same two ids and building the same info on every Encrypt was a
+// tenth of the service's crypto time; a key is used many times with one material. Nothing
+// here is secret (the ids are in every envelope), and the arrays are only ever read.
+const MAX_BINDINGS = 1024;
+const bindings = new Map<string, Binding>();
+
+/** The checked binding of `keyId` and `materialId`; throws InvalidInput if either is malformed. */
+const bindingOf = (keyId: string, materialId: string): Binding => {
+  // A key id never contains '/', so the pair maps to one cache id.
+  const id = typeof keyId === 'string' && typeof materialId === 'string' ? `${keyId}/${materialId}` : undefined;
+  const cached = id === undefined ? undefined : bindings.get(id);
+  if (cached !== undefined) return cached;
+  assertString('keyId', keyId);
+  if (!isKeyId(keyId)) throw invalidInput(`"keyId" expected 1..${MAX_KEY_ID_BYTES} characters of [A-Za-z0-9_-]`);
+  const materialIdBytes = materialIdToBytes(materialId);
+  const keyIdBytes = utf8('keyId', keyId);
+  const binding = { keyIdBytes, materialIdBytes, info: lengthPrefixed(HKDF_LABEL, keyIdBytes, materialIdBytes) };
+  if (bindings.size >= MAX_BINDINGS) bindings.clear();
+  bindings.set(`${keyId}/${materialId}`, binding);
+  return binding;
+};
+
+const deriveDataKey = (material: Uint8Array, salt: Uint8Array, binding: Binding): Uint8Array =>
+  hkdfSha256(material, salt, binding.info, DATA_KEY_BYTES);
 
 /** Encrypts `plaintext` under `material` into a version-1 envelope with fresh salt and IV. */
-export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array =>
-  encryptSymmetricWithNonces(input, { salt: randomBytes(SALT_BYTES), iv: randomBytes(GCM_IV_BYTES) });
+export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array => {
+  // One draw for both; salt and IV are disjoint views of it.
+  const nonces = randomBytes(SALT_BYTES + GCM_IV_BYTES);
+  return encryptSymmetricWithNonces(input, { salt: nonces.subarray(0, SALT_BYTES), iv: nonces.subarray(SALT_BYTES) });
+};
 
 /**
  * encryptSymmetric with caller-chosen salt and IV, for golden-vector tests ONLY. Production code
@@ -112,9 +144,8 @@ export const encryptSymmetric = (input: EncryptSymmetricInput): Uint8Array =>
 export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces: EnvelopeNonces): Uint8Array => {
   if (typeof input !== 'object' || input === null) throw invalidInput('"input" expected an object');
   const { keyId, materialId, material, plaintext, context } = input;
-  assertString('keyId', keyId);
-  if (!isKeyId(keyId)) throw invalidInput(`"keyId" expected 1..${MAX_KEY_ID_BYTES} characters of [A-Za-z0-9_-]`);
-  const materialIdBytes = materialIdToBytes(materialId);
+  const binding = bindingOf(keyId, materialId);
+  const { keyIdBytes, materialIdBytes } = binding;
   assertBytes('material', material, SYMMETRIC_MATERIAL_BYTES);
   assertBytes('plaintext', plaintext);
   if (plaintext.length < MIN_SYMMETRIC_PLAINTEXT_BYTES || plaintext.length > MAX_SYMMETRIC_PLAINTEXT_BYTES)
@@ -126,27 +157,24 @@ export const encryptSymmetricWithNonces = (input: EncryptSymmetricInput, nonces:
   // than emit a ciphertext anyone could decrypt (see isZeroized in bytes.ts).
   if (isZeroized(material)) throw keyUnavailable();
 
-  const keyIdBytes = utf8('keyId', keyId);
   const n = keyIdBytes.length;
-  const header = new Uint8Array(3 + n + MATERIAL_ID_BYTES + SALT_BYTES + GCM_IV_BYTES);
-  header[0] = ENVELOPE_MAGIC;
-  header[1] = ENVELOPE_VERSION;
-  header[2] = n;
-  header.set(keyIdBytes, 3);
-  header.set(materialIdBytes, 3 + n);
-  header.set(nonces.salt, 3 + n + MATERIAL_ID_BYTES);
-  header.set(nonces.iv, 3 + n + MATERIAL_ID_BYTES + SALT_BYTES);
+  const headerLength = 3 + n + MATERIAL_ID_BYTES + SALT_BYTES + GCM_IV_BYTES;
+  // The AAD is header ‖ context; the blob is header ‖ ciphertext ‖ tag, written in place.
+  const aad = new Uint8Array(headerLength + contextBytes.length);
+  aad[0] = ENVELOPE_MAGIC;
+  aad[1] = ENVELOPE_VERSION;
+  aad[2] = n;
+  aad.set(keyIdBytes, 3);
+  aad.set(materialIdBytes, 3 + n);
+  aad.set(nonces.salt, 3 + n + MATERIAL_ID_BYTES);
+  aad.set(nonces.iv, 3 + n + MATERIAL_ID_BYTES + SALT_BYTES);
+  aad.set(contextBytes, headerLength);
 
-  const dataKey = deriveDataKey(material, nonces.salt, keyIdBytes, materialIdBytes);
+  const dataKey = deriveDataKey(material, nonces.salt, binding);
   try {
-    const aad = new Uint8Array(header.length + contextBytes.length);
-    aad.set(header, 0);
-    aad.set(contextBytes, header.length);
-    const { ciphertext, tag } = seal(dataKey, nonces.iv, plaintext, aad);
-    const blob = new Uint8Array(header.length + ciphertext.length + GCM_TAG_BYTES);
-    blob.set(header, 0);
-    blob.set(ciphertext, header.length);
-    blob.set(tag, header.length + ciphertext.length);
+    const blob = new Uint8Array(headerLength + plaintext.length + GCM_TAG_BYTES);
+    blob.set(aad.subarray(0, headerLength), 0);
+    sealInto(dataKey, nonces.iv, plaintext, aad, blob, headerLength);
     return blob;
   } finally {
     dataKey.fill(0);
@@ -201,9 +229,8 @@ export const decryptSymmetric = (input: DecryptSymmetricInput): Uint8Array => {
   const contextBytes = encodeEncryptionContext(context);
   const env = parseEnvelope(blob);
   if (isZeroized(material)) throw keyUnavailable();
-  const keyIdBytes = env.header.subarray(3, 3 + env.keyId.length);
-  const materialIdBytes = env.header.subarray(3 + env.keyId.length, 3 + env.keyId.length + MATERIAL_ID_BYTES);
-  const dataKey = deriveDataKey(material, env.salt, keyIdBytes, materialIdBytes);
+  // parseEnvelope checked both ids, and its hex of the material id is the header's bytes.
+  const dataKey = deriveDataKey(material, env.salt, bindingOf(env.keyId, env.materialId));
   try {
     const aad = new Uint8Array(env.header.length + contextBytes.length);
     aad.set(env.header, 0);

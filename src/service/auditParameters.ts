@@ -35,10 +35,13 @@ const digestOf = (context: unknown): Json => {
   }
 };
 
-/** The loggable request parameters of `input`. */
+/** The loggable request parameters of `input`, in sorted order (as they are stored; see json.ts). */
 export const auditParameters = (input: object): JsonObject => {
   const out: JsonObject = {};
-  for (const [member, value] of Object.entries(input)) {
+  const members = Object.keys(input);
+  if (members.length > 1) members.sort((a, b) => (camel(a) < camel(b) ? -1 : camel(a) > camel(b) ? 1 : 0));
+  for (const member of members) {
+    const value = (input as Record<string, unknown>)[member];
     if (value === undefined || value instanceof Uint8Array) continue;
     if (contextMembers.has(member)) {
       out[`${camel(member)}Digest`] = digestOf(value);

@@ -5,6 +5,7 @@
 // resolution → key state → key usage → operation-specific checks → DryRun.
 import { kmsError } from '../domain/errors.js';
 import { keyStream, type KeyArn } from '../domain/ids.js';
+import type { UseKey } from '../domain/key/commands.js';
 import type { UsageOperation } from '../domain/key/events.js';
 import type { Key } from '../domain/key/state.js';
 import { digestOfEncodedContext, encodeEncryptionContext, isCryptoError } from '../crypto/index.js';
@@ -57,16 +58,11 @@ export const DRY_RUN_MESSAGE = 'The request would have succeeded, but the DryRun
 
 export const useKey = <R>(svc: ServiceContext, request: RequestContext, use: Use<R>): Promise<R> => {
   const now = svc.clock.now();
-  const command = {
-    type: 'UseKey' as const,
-    keyArn: use.keyArn,
-    now: now.toISOString(),
-    operation: use.operation,
-    requestId: request.requestId,
-    ...(use.keyMaterialId !== undefined ? { keyMaterialId: use.keyMaterialId } : {}),
-    ...(use.algorithm !== undefined ? { algorithm: use.algorithm } : {}),
-    ...(use.context !== undefined ? { encryptionContextDigest: contextDigest(use.context, use.contextMember ?? 'encryptionContext') } : {}),
-  };
+  // Optional members added in place rather than spread in: this runs for every request.
+  const command: { -readonly [M in keyof UseKey]: UseKey[M] } = { type: 'UseKey', keyArn: use.keyArn, now: now.toISOString(), operation: use.operation, requestId: request.requestId };
+  if (use.keyMaterialId !== undefined) command.keyMaterialId = use.keyMaterialId;
+  if (use.algorithm !== undefined) command.algorithm = use.algorithm;
+  if (use.context !== undefined) command.encryptionContextDigest = contextDigest(use.context, use.contextMember ?? 'encryptionContext');
   return svc.keyWriter.submit(keyStream(use.keyArn), eventMetadata(request, use.operation, now), async (state: Key) => {
     const { events, after } = decideKey(command, state);
     const key = after as LiveKey;

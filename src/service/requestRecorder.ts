@@ -3,11 +3,11 @@
 // request); every other one — a read, a command that changed nothing, a refusal — gets one
 // RequestRecorded event in the audit stream of its account, Region and day, durable before the
 // answer leaves, like every other event.
-import { randomUUID } from 'node:crypto';
 import { auditStream, readOnlyOperations, type RejectionStage, type RequestRecorded, type RequestRejected } from '../domain/audit/events.js';
 import { isKmsError } from '../domain/errors.js';
 import type { EventStore, JsonObject } from '../store/eventStore.js';
 import { eventMetadata, type Clock } from './context.js';
+import { newEventId } from './eventIds.js';
 import type { RequestContext } from './shapes.js';
 
 /** A request refused at the edge (transport, authentication, validation), as the HTTP layer reports it. */
@@ -62,7 +62,7 @@ export class RequestRecorder {
     const { at, account, region, ...fields } = rejection;
     const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
     const data = { at: at.toISOString(), ...defined } as RequestRejected['data'];
-    const event = { id: randomUUID(), type: 'RequestRejected', data: data as unknown as JsonObject, metadata: { occurredAt: data.at } };
+    const event = { id: newEventId(), type: 'RequestRejected', data: data as unknown as JsonObject, metadata: { occurredAt: data.at } };
     await this.store.append(auditStream(account, region, at), [event], 'any');
   }
 
@@ -79,7 +79,7 @@ export class RequestRecorder {
       ...failure,
       resources,
     };
-    const event = { id: randomUUID(), type: 'RequestRecorded', data: data as unknown as JsonObject, metadata: eventMetadata(request, operation, now) };
+    const event = { id: newEventId(), type: 'RequestRecorded', data: data as unknown as JsonObject, metadata: eventMetadata(request, operation, now) };
     await this.store.append(auditStream(request.account, request.region, now), [event], 'any');
   }
 }

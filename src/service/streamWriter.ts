@@ -14,10 +14,10 @@
 // commands that lost are decided again from the projections' state. This relies on the
 // projections (and this writer) being the stream's only writer, which holds for the embedded
 // store; with several writer nodes the revision check still rejects every stale decision.
-import { randomUUID } from 'node:crypto';
 import type { EventStore, JsonObject, NewEvent } from '../store/eventStore.js';
 import { isWrongExpectedVersion } from '../store/eventStore.js';
 import type { ProjectionRunner } from '../projections/runner.js';
+import { newEventId } from './eventIds.js';
 
 export interface DomainEvent {
   readonly type: string;
@@ -140,7 +140,7 @@ export class StreamWriter<S, E extends DomainEvent> {
         const decision = await item.decide(state);
         let next = state;
         for (const e of decision.events) next = this.access.evolve(next, e);
-        for (const e of decision.events) events.push({ id: randomUUID(), type: e.type, data: e.data as JsonObject, metadata: item.metadata });
+        for (const e of decision.events) events.push({ id: newEventId(), type: e.type, data: e.data as JsonObject, metadata: item.metadata });
         state = next;
         outcomes.push({ ok: true, value: decision.result });
       } catch (error) {

@@ -64,10 +64,49 @@ const encode = (value: unknown, path: string, ancestors: Set<object>): string =>
   return text;
 };
 
+/** Deeper than this, `inCanonicalOrder` leaves the value to `encode`, which catches cycles. */
+const FAST_DEPTH = 32;
+
+/**
+ * True when `encode` accepts `value` and every object in it already has its members in
+ * canonical order: then JSON.stringify writes the canonical text itself (the same quoting and
+ * number forms, since `encode` uses it for every string and number), in one native call
+ * instead of a string built member by member — which was a tenth of the main thread's time
+ * per Encrypt. The service builds its hot events' data and metadata in that order. False for
+ * anything else, including anything nested deeper than FAST_DEPTH, which `encode` then walks.
+ */
+const inCanonicalOrder = (value: unknown, depth: number): boolean => {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null) return true;
+  if (depth > FAST_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!(i in value) || !inCanonicalOrder(value[i], depth + 1)) return false;
+    return true;
+  }
+  if (!isPlainObject(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if ((i > 0 && (keys[i - 1] as string) >= key) || !inCanonicalOrder(record[key], depth + 1)) return false;
+  }
+  return true;
+};
+
 /** Canonical JSON text of a plain JSON object, or a TypeError naming the first offending member. */
 export const encodeJsonObject = (value: unknown, path: string): string => {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'expected an object');
-  return encode(value, path, new Set());
+  return inCanonicalOrder(value, 0) ? JSON.stringify(value) : encode(value, path, new Set());
 };
 
 /** Canonical JSON text of a value already known to be JSON (e.g. just parsed). */

@@ -8,7 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hkdfSha256, open, seal } from '../../src/crypto/aead.js';
+import { hkdfSha256, open, seal, sealInto } from '../../src/crypto/aead.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { expectCryptoError, flipBit } from './helpers.js';
 
@@ -120,6 +120,21 @@ describe('cross-checks against @noble', () => {
       }),
       { numRuns: 200 },
     ));
+
+  it('sealInto writes exactly @noble/ciphers gcm output at its offset, and nothing else', () =>
+    fc.assert(
+      fc.property(arbKey, arbIv, arbBytes(600), arbBytes(100), fc.nat(40), fc.nat(40), (key, iv, pt, aad, before, after) => {
+        const out = new Uint8Array(before + pt.length + 16 + after).fill(0xa5);
+        sealInto(key, iv, pt, aad, out, before);
+        const expected = concatBytes(new Uint8Array(before).fill(0xa5), gcm(key, iv, aad).encrypt(pt), new Uint8Array(after).fill(0xa5));
+        expect(bytesToHex(out)).toBe(bytesToHex(expected));
+      }),
+      { numRuns: 200 },
+    ));
+
+  it('sealInto refuses an output without room', () => {
+    expectCryptoError(() => sealInto(new Uint8Array(32), new Uint8Array(12), new Uint8Array(10), new Uint8Array(0), new Uint8Array(30), 5), 'InvalidInput');
+  });
 
   it('hkdfSha256 equals @noble/hashes hkdf', () =>
     fc.assert(

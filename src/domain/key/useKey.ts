@@ -30,13 +30,15 @@ export const useKey = (command: UseKey, state: Key): KeyEvent[] => {
     throw kmsError('InvalidCiphertextException', INVALID_CIPHERTEXT_MESSAGE);
   }
   // Optional members are left out rather than set to undefined: event data is plain JSON.
-  const data: KeyUsed['data'] = {
-    at: command.now,
-    operation: command.operation,
-    requestId: command.requestId,
-    keyMaterialId: command.keyMaterialId ?? currentMaterial(key).keyMaterialId,
-    ...(command.algorithm === undefined ? {} : { algorithm: command.algorithm }),
-    ...(command.encryptionContextDigest === undefined ? {} : { encryptionContextDigest: command.encryptionContextDigest }),
-  };
+  // Members in sorted order, which is how they are stored: the store encodes an object already
+  // in that order with one JSON.stringify (src/store/json.ts). Added in place rather than
+  // spread in, since this runs for every cryptographic request.
+  const data: { -readonly [M in keyof KeyUsed['data']]: KeyUsed['data'][M] } = {} as KeyUsed['data'];
+  if (command.algorithm !== undefined) data.algorithm = command.algorithm;
+  data.at = command.now;
+  if (command.encryptionContextDigest !== undefined) data.encryptionContextDigest = command.encryptionContextDigest;
+  data.keyMaterialId = command.keyMaterialId ?? currentMaterial(key).keyMaterialId;
+  data.operation = command.operation;
+  data.requestId = command.requestId;
   return [{ type: 'KeyUsed', data }];
 };

@@ -42,14 +42,34 @@ export type WireError =
   | { readonly kind: 'vaultConflict'; readonly id: string }
   | { readonly kind: 'unavailable'; readonly message: string };
 
-export interface AppendOutcome {
-  readonly nextExpectedRevision: number;
-  readonly position: number;
-  readonly events: readonly WireEvent[];
-  /** True when the events were written by this request (not a retry or an empty append):
-   *  only those go to live subscribers. */
-  readonly fresh: boolean;
-}
+/**
+ * How an append was answered. A fresh write comes back `linked`: only what the writer added —
+ * positions, revisions and the chain links — since the main thread still holds the events it
+ * sent (their data and metadata text is most of the bytes, and cloning it back cost the writer
+ * thread as much as inserting it). Retries, empty appends and any write whose positions are not
+ * consecutive come back `stored`, every event in full as read from the file.
+ */
+export type AppendOutcome =
+  | {
+      readonly kind: 'stored';
+      readonly nextExpectedRevision: number;
+      readonly position: number;
+      readonly events: readonly WireEvent[];
+      /** True when the events were written by this request (not a retry or an empty append):
+       *  only those go to live subscribers. */
+      readonly fresh: boolean;
+    }
+  | {
+      readonly kind: 'linked';
+      /** The last event's revision and position; the request's events i = 0.. sit at
+       *  revision nextExpectedRevision - (n - 1) + i and position position - (n - 1) + i. */
+      readonly nextExpectedRevision: number;
+      readonly position: number;
+      /** The first event's `prev`, 64 lowercase hex. */
+      readonly prev: string;
+      /** Every event's `hash`, 64 lowercase hex each, concatenated in order. */
+      readonly hashes: string;
+    };
 
 export type WriteReply =
   | { readonly seq: number; readonly ok: true; readonly append?: AppendOutcome }
@@ -71,7 +91,36 @@ export interface WriterStats {
   readonly largestBatch: number;
 }
 
-export type ToWriter = { readonly kind: 'requests'; readonly requests: readonly WriteRequest[] } | { readonly kind: 'close' };
+/**
+ * A WriteRequest as it crosses to the writer thread: an append's events flat, id, type, data
+ * and metadata of each in turn. Structured clone handles an array of strings about three
+ * times as fast as the same strings in objects (measured: 12 usage events, 10-12 µs a message
+ * against 26-40), and this clone runs on the main thread for every event.
+ */
+export type WireRequest =
+  | Exclude<WriteRequest, { op: 'append' }>
+  | { readonly op: 'append'; readonly seq: number; readonly stream: string; readonly expected: ExpectedRevision; readonly events: readonly string[] };
+
+const FIELDS = 4;
+
+export const toWire = (request: WriteRequest): WireRequest => {
+  if (request.op !== 'append') return request;
+  const events: string[] = [];
+  for (const e of request.events) events.push(e.id, e.type, e.data, e.metadata);
+  return { op: 'append', seq: request.seq, stream: request.stream, expected: request.expected, events };
+};
+
+export const fromWire = (request: WireRequest): WriteRequest => {
+  if (request.op !== 'append') return request;
+  const flat = request.events;
+  const events: EncodedEvent[] = [];
+  for (let i = 0; i + FIELDS <= flat.length; i += FIELDS) {
+    events.push({ id: flat[i]!, type: flat[i + 1]!, data: flat[i + 2]!, metadata: flat[i + 3]! });
+  }
+  return { op: 'append', seq: request.seq, stream: request.stream, expected: request.expected, events };
+};
+
+export type ToWriter = { readonly kind: 'requests'; readonly requests: readonly WireRequest[] } | { readonly kind: 'close' };
 
 export type FromWriter =
   | { readonly kind: 'ready'; readonly stats: WriterStats }

@@ -14,7 +14,7 @@
 // events have their positions, the head's position).
 import type Database from 'better-sqlite3';
 import { decideAppend, type StoredRef } from '../appendRules.js';
-import { eventHash, GENESIS_HASH } from '../chain.js';
+import { eventHashOf, GENESIS_HASH, HASH_BYTES } from '../chain.js';
 import { sameBytes } from '../vaultRules.js';
 import { toWireError, type AppendOutcome, type WireEvent, type WriteReply, type WriteRequest, type WriterStats } from './protocol.js';
 
@@ -115,25 +115,29 @@ export class BatchWriter {
         return { seq, ok: false, error: toWireError(decision.error) };
       case 'empty': {
         const position = head === undefined ? 0 : (this.positionOf.get(stream, head)?.position ?? 0);
-        return reply({ nextExpectedRevision: head ?? -1, position, events: [], fresh: false });
+        return reply({ kind: 'stored', nextExpectedRevision: head ?? -1, position, events: [], fresh: false });
       }
       case 'retry':
         return reply(this.outcome(decision.refs.map((ref) => this.stored(ref.position)), false));
       case 'write': {
-        let prev = headRow?.hash ?? GENESIS_HASH;
-        const chained = events.map((event, i) => {
-          const fields = { stream, revision: decision.firstRevision + i, ...event, prev };
-          const hash = eventHash(fields);
-          prev = hash;
-          return { ...fields, hash };
-        });
+        const first = decision.firstRevision;
+        // links[i] is event i's prev, links[i + 1] its hash.
+        const links = [headRow?.hash ?? GENESIS_HASH];
+        for (const [i, e] of events.entries()) links.push(eventHashOf(stream, first + i, e.id, e.type, e.data, e.metadata, links[i]!));
         // The head first: events.stream references streams.stream (foreign_keys is on).
-        this.setHead.run(stream, decision.firstRevision + events.length - 1, prev);
-        const written = chained.map((e): WireEvent => {
-          const { lastInsertRowid } = this.insertEvent.run(stream, e.revision, e.id, e.type, e.data, e.metadata, e.prev, e.hash);
-          return { position: Number(lastInsertRowid), ...e };
-        });
-        this.setHeadPosition.run(written.at(-1)?.position ?? 0, stream);
+        this.setHead.run(stream, first + events.length - 1, links[events.length]!);
+        const positions = events.map((e, i) =>
+          Number(this.insertEvent.run(stream, first + i, e.id, e.type, e.data, e.metadata, links[i]!, links[i + 1]!).lastInsertRowid),
+        );
+        const last = positions.at(-1) ?? 0;
+        this.setHeadPosition.run(last, stream);
+        // One writer in an IMMEDIATE transaction gets consecutive rowids; should that ever not
+        // hold, the events go back in full rather than with positions the client would guess.
+        if (positions.every((position, i) => position === last - (positions.length - 1) + i)) {
+          const hashes = links.slice(1).join('');
+          return reply({ kind: 'linked', nextExpectedRevision: first + events.length - 1, position: last, prev: links[0]!, hashes });
+        }
+        const written = events.map((e, i): WireEvent => ({ position: positions[i]!, stream, revision: first + i, ...e, prev: links[i]!, hash: links[i + 1]! }));
         return reply(this.outcome(written, true));
       }
     }
@@ -148,7 +152,7 @@ export class BatchWriter {
   private outcome(events: readonly WireEvent[], fresh: boolean): AppendOutcome {
     const last = events.at(-1);
     if (last === undefined) throw new Error('an append outcome needs at least one event');
-    return { nextExpectedRevision: last.revision, position: last.position, events, fresh };
+    return { kind: 'stored', nextExpectedRevision: last.revision, position: last.position, events, fresh };
   }
 
   /**
@@ -186,7 +190,9 @@ export class BatchWriter {
       else if (op !== 'append') c.vaultWrites++;
       else {
         c.appends++;
-        if (reply.append?.fresh === true) c.events += reply.append.events.length;
+        const append = reply.append;
+        if (append?.kind === 'linked') c.events += append.hashes.length / (2 * HASH_BYTES);
+        else if (append?.fresh === true) c.events += append.events.length;
       }
     });
   }

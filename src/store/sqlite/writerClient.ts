@@ -3,12 +3,15 @@
 // a fatal error, every request in flight and every later one is rejected with
 // StoreUnavailableError — a store failure is never a silent success.
 import { Worker } from 'node:worker_threads';
+import { HASH_BYTES } from '../chain.js';
 import { StoreUnavailableError, type AppendResult, type RecordedEvent } from '../eventStore.js';
 import {
   fromWireError,
+  toWire,
   type AppendOutcome,
   type FromWriter,
   type WireEvent,
+  type WireRequest,
   type WriteReply,
   type WriteRequest,
   type WriterOptions,
@@ -22,6 +25,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 type Submission = DistributiveOmit<WriteRequest, 'seq'>;
 
 interface Pending {
+  /** What was sent, for an append: a `linked` reply carries only what the writer added. */
+  readonly request: Submission;
   resolve(result: AppendResult | undefined): void;
   reject(error: Error): void;
 }
@@ -37,7 +42,7 @@ const emptyStats: WriterStats = { transactions: 0, appends: 0, events: 0, confli
 
 export class WriterClient {
   private readonly pending = new Map<number, Pending>();
-  private outbox: WriteRequest[] = [];
+  private outbox: WireRequest[] = [];
   private nextSeq = 1;
   private accepting = true;
   private stopping = false;
@@ -112,9 +117,9 @@ export class WriterClient {
     const seq = this.nextSeq++;
     // Requests made in the same tick travel in one message; the writer batches them further.
     if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
-    this.outbox.push({ ...request, seq });
+    this.outbox.push(toWire({ ...request, seq }));
     if (this.pending.size === 0) this.worker.ref(); // keep the process alive until it is answered
-    return new Promise((resolve, reject) => this.pending.set(seq, { resolve, reject }));
+    return new Promise((resolve, reject) => this.pending.set(seq, { request, resolve, reject }));
   }
 
   /** Refuses new requests and resolves when every accepted one is answered. */
@@ -147,6 +152,7 @@ export class WriterClient {
     this.latest = stats;
     const fresh: RecordedEvent[] = [];
     const answers: (() => void)[] = [];
+    let mismatch: string | undefined;
     for (const reply of replies) {
       const pending = this.pending.get(reply.seq);
       this.pending.delete(reply.seq);
@@ -156,17 +162,50 @@ export class WriterClient {
         answers.push(() => pending.reject(error));
         continue;
       }
-      const result = reply.append === undefined ? undefined : this.decode(reply.append);
-      if (result !== undefined && reply.append?.fresh === true) for (const event of result.events) fresh.push(event);
+      let result: AppendResult | undefined;
+      try {
+        result = reply.append === undefined ? undefined : this.decode(reply.append, pending.request);
+      } catch (error) {
+        // An answer that does not fit its request: nothing more from this writer is trusted.
+        mismatch = `the SQLite writer's answer did not match its request: ${error instanceof Error ? error.message : String(error)}`;
+        const failure = new StoreUnavailableError(mismatch);
+        answers.push(() => pending.reject(failure));
+        continue;
+      }
+      if (result !== undefined && (reply.append?.kind === 'linked' || reply.append?.fresh === true)) for (const event of result.events) fresh.push(event);
       answers.push(() => pending.resolve(result));
     }
     if (fresh.length > 0) this.hooks.committed(fresh);
     for (const answer of answers) answer();
+    if (mismatch !== undefined) this.fail(mismatch);
     this.afterSettling();
   }
 
-  private decode({ nextExpectedRevision, position, events }: AppendOutcome): AppendResult {
-    return { nextExpectedRevision, position, events: events.map((event) => this.hooks.decode(event)) };
+  private decode(outcome: AppendOutcome, request: Submission): AppendResult {
+    const { nextExpectedRevision, position } = outcome;
+    if (outcome.kind === 'stored') return { nextExpectedRevision, position, events: outcome.events.map((event) => this.hooks.decode(event)) };
+    if (request.op !== 'append') throw new Error(`the SQLite writer answered a ${request.op} with events`);
+    const { stream, events } = request;
+    const { prev, hashes } = outcome;
+    const n = events.length;
+    if (hashes.length !== n * 2 * HASH_BYTES) throw new Error('the SQLite writer answered an append with the wrong number of links');
+    return {
+      nextExpectedRevision,
+      position,
+      events: events.map((e, i) =>
+        this.hooks.decode({
+          position: position - (n - 1) + i,
+          stream,
+          revision: nextExpectedRevision - (n - 1) + i,
+          id: e.id,
+          type: e.type,
+          data: e.data,
+          metadata: e.metadata,
+          prev: i === 0 ? prev : hashes.slice((i - 1) * 2 * HASH_BYTES, i * 2 * HASH_BYTES),
+          hash: hashes.slice(i * 2 * HASH_BYTES, (i + 1) * 2 * HASH_BYTES),
+        }),
+      ),
+    };
   }
 
   private fail(message: string): void {

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openWriteConnection } from './schema.js';
 import { BatchWriter } from './writer.js';
-import type { FromWriter, ToWriter, WriteRequest, WriterOptions } from './protocol.js';
+import { fromWire, type FromWriter, type ToWriter, type WriteRequest, type WriterOptions } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('writerWorker must run as a worker thread');
@@ -65,7 +65,7 @@ const start = (): void => {
   port.on('message', (message: ToWriter) => {
     // A loop, not push(...requests): one message can carry more requests than a call can
     // take arguments.
-    if (message.kind === 'requests') for (const request of message.requests) queue.push(request);
+    if (message.kind === 'requests') for (const request of message.requests) queue.push(fromWire(request));
     else closing = true;
     schedule();
   });
