@@ -72,6 +72,11 @@ export class SegmentChecker {
     return true;
   }
 
+  /** Marks the segment broken at `position` (an event this checker cannot even read). */
+  refuse(position: number): void {
+    this.broken ??= position;
+  }
+
   summary(): SegmentSummary {
     const { after, through } = this.range;
     if (this.broken !== undefined) return { after, through, events: this.count, streams: [], broken: this.broken };

@@ -123,6 +123,27 @@ describe('the event hash', () => {
     expect(eventHash({ ...base, data: '{"a":1}', metadata: '{}' })).not.toBe(eventHash({ ...base, data: '{}', metadata: '{"a":1}' }));
   });
 
+  it('matches the reference for any UTF-16 text, lone surrogates and escapes included, whatever size came before (property)', () => {
+    // Every code unit, so unpaired surrogates too (UTF-8 encodes each as U+FFFD on both sides),
+    // and now and then a field far larger than the encoder's scratch buffer and its cached views.
+    const anyText = (maxLength: number) => fc.string({ unit: fc.nat(0xffff).map((u) => String.fromCharCode(u)), maxLength });
+    const big = fc.oneof({ weight: 4, arbitrary: anyText(200) }, { weight: 1, arbitrary: fc.constantFrom('"\\u00e9\\n"', 'é'.repeat(9_000), '🔑'.repeat(5_000)) });
+    const fields: fc.Arbitrary<ChainFields> = fc.record({
+      stream: anyText(40),
+      revision: fc.oneof(fc.nat(1000), fc.constant(Number.MAX_SAFE_INTEGER), fc.integer({ min: 2 ** 32 - 2, max: 2 ** 32 + 2 })),
+      id: anyText(40),
+      type: anyText(20),
+      data: big,
+      metadata: big,
+      prev: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('hex')),
+    });
+    fc.assert(
+      fc.property(fc.array(fields, { minLength: 1, maxLength: 6 }), (events) => {
+        for (const e of events) expect(eventHash(e)).toBe(referenceHash(e));
+      }),
+    );
+  });
+
   it('hashes inputs larger than its scratch buffer', () => {
     const fields: ChainFields = { stream: 's', revision: 1, id: 'i', type: 't', data: `{"x":"${'é'.repeat(40_000)}"}`, metadata: '{}', prev: GENESIS_HASH };
     expect(eventHash(fields)).toBe(referenceHash(fields));
