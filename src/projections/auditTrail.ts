@@ -10,7 +10,7 @@
 // `metadata.request.parameters` (auditParameters.ts: no blob, encryption contexts as digests),
 // and responseElements are picked member by member (auditResponse.ts) — wrapped material is never read.
 import { readOnlyOperations } from '../domain/audit/events.js';
-import type { Json, JsonObject, RecordedEvent } from '../store/eventStore.js';
+import type { EventMembers, Json, JsonObject, MemberPaths, RecordedEvent } from '../store/eventStore.js';
 import { responseElementsOf } from './auditResponse.js';
 import type { Projection } from './projection.js';
 
@@ -88,12 +88,6 @@ export const identityType = (principalArn: string): IdentityType => {
   return 'Unknown';
 };
 
-/** `arn:aws:kms:r:a:key/id` → `{ account, region }`. */
-const arnScope = (arn: string): { account: string; region: string } | undefined => {
-  const [, , , region, account] = arn.split(':');
-  return region !== undefined && account !== undefined ? { account, region } : undefined;
-};
-
 /** `audit-<account>-<region>-<yyyy-mm-dd>` (auditStream); 'anonymous'/'none' are unknown. */
 const auditStreamScope = (stream: string): { account?: string; region?: string } => {
   const middle = stream.slice('audit-'.length, -'-yyyy-mm-dd'.length);
@@ -103,47 +97,170 @@ const auditStreamScope = (stream: string): { account?: string; region?: string }
   return { ...(account !== 'anonymous' ? { account } : {}), ...(region !== 'none' ? { region } : {}) };
 };
 
-interface Group {
-  readonly events: RecordedEvent[];
-  readonly keyArns: Set<string>;
-  readonly aliasArns: Set<string>;
+/**
+ * What a record reads of one event, and nothing more: its place, the metadata members below
+ * (strings, and the request's already-filtered parameters), and its data — the whole of it, or
+ * for a trace made from picked members (traceOfMembers) the members DATA_MEMBERS names. A store
+ * can hand these members out without the rest of the payload (EventStore.readOccurredMembers):
+ * that is how the audit of a busy key reads thousands of events quickly.
+ */
+export interface AuditTrace {
+  readonly position: number;
+  readonly id: string;
+  readonly stream: string;
+  readonly type: string;
+  /** metadata.occurredAt */
+  readonly occurredAt: string | undefined;
+  /** metadata.actor.principalArn, .account, .accessKeyId */
+  readonly principalArn: string | undefined;
+  readonly account: string | undefined;
+  readonly accessKeyId: string | undefined;
+  /** metadata.request.requestId, .operation, .region, .sourceIp, .userAgent, .parameters */
+  readonly requestId: string | undefined;
+  readonly operation: string | undefined;
+  readonly region: string | undefined;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly parameters: JsonObject | undefined;
+  readonly data: JsonObject;
 }
+
+/** The metadata members of a trace, in the order traceOfMembers reads them. */
+const METADATA_PATHS: readonly (readonly string[])[] = [
+  ['occurredAt'],
+  ['actor', 'principalArn'],
+  ['actor', 'account'],
+  ['actor', 'accessKeyId'],
+  ['request', 'requestId'],
+  ['request', 'operation'],
+  ['request', 'region'],
+  ['request', 'sourceIp'],
+  ['request', 'userAgent'],
+  ['request', 'parameters'],
+];
+
+/**
+ * Every member of data that a record reads of an event of MEMBER_TYPES: `at` (any event's
+ * time when its metadata has none), a KeyUsed's `algorithm`, a RequestRecorded's outcome,
+ * error and resources, a RequestRejected's whole account of the refusal.
+ */
+const DATA_MEMBERS = ['at', 'algorithm', 'outcome', 'errorCode', 'errorMessage', 'resources', 'requestId', 'principalArn', 'accessKeyId', 'operation', 'sourceIp', 'userAgent'] as const;
+
+/** The types whose records read no data member beyond DATA_MEMBERS: traces of other types need their whole event. */
+export const MEMBER_TYPES: ReadonlySet<string> = new Set(['KeyUsed', 'RequestRecorded', 'RequestRejected']);
+
+/** What readOccurredMembers must pick for traceOfMembers. */
+export const TRACE_MEMBERS: MemberPaths = { metadata: METADATA_PATHS, data: DATA_MEMBERS.map((name) => [name]) };
+
+export const traceOf = (event: RecordedEvent): AuditTrace => {
+  const { metadata } = event;
+  const actor = obj(metadata['actor']);
+  const request = obj(metadata['request']);
+  return {
+    position: event.position,
+    id: event.id,
+    stream: event.stream,
+    type: event.type,
+    occurredAt: str(metadata['occurredAt']),
+    principalArn: str(actor?.['principalArn']),
+    account: str(actor?.['account']),
+    accessKeyId: str(actor?.['accessKeyId']),
+    requestId: str(request?.['requestId']),
+    operation: str(request?.['operation']),
+    region: str(request?.['region']),
+    sourceIp: str(request?.['sourceIp']),
+    userAgent: str(request?.['userAgent']),
+    parameters: obj(request?.['parameters']),
+    data: event.data,
+  };
+};
+
+/** The trace of an event of MEMBER_TYPES, from the members TRACE_MEMBERS picks of it. */
+export const traceOfMembers = (event: EventMembers): AuditTrace => {
+  const m = event.metadata;
+  const d = event.data;
+  // Null and absent read alike everywhere a record reads data (str, ??), so nulls are left out.
+  const data: { [key: string]: Json } = {};
+  for (let i = 0; i < DATA_MEMBERS.length; i++) {
+    const value = d[i];
+    if (value !== null && value !== undefined) data[DATA_MEMBERS[i]!] = value;
+  }
+  return {
+    position: event.position,
+    id: event.id,
+    stream: event.stream,
+    type: event.type,
+    occurredAt: str(m[0]),
+    principalArn: str(m[1]),
+    account: str(m[2]),
+    accessKeyId: str(m[3]),
+    requestId: str(m[4]),
+    operation: str(m[5]),
+    region: str(m[6]),
+    sourceIp: str(m[7]),
+    userAgent: str(m[8]),
+    parameters: obj(m[9]),
+    data: Object.freeze(data),
+  };
+};
+
+interface Group {
+  readonly events: AuditTrace[];
+  /** Unsorted, without duplicates; usually one. */
+  readonly keyArns: string[];
+  readonly aliasArns: string[];
+}
+
+const addOnce = (list: string[], value: string): void => {
+  if (!list.includes(value)) list.push(value);
+};
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
 
 /**
  * Folds the log into CloudTrail records. Applying is O(1) per event; `entries()` builds the
  * records. Alias targets are tracked so that an alias event's record names its key.
+ *
+ * What many records have in common — a key's resources entry, a caller's userIdentity, a
+ * key's responseElements — is built once per trail and shared between its records, frozen.
  */
 export class AuditTrail implements Projection {
   readonly name = 'auditTrail';
   private readonly groups = new Map<string, Group>();
   private readonly aliasTargets = new Map<string, string>();
+  private readonly shared = new SharedParts();
 
   apply(event: RecordedEvent): void {
-    const groupId = recordKeyOf(event);
+    if (isTraced(event)) this.applyTrace(traceOf(event));
+  }
+
+  /** apply, for an event already read as its trace. */
+  applyTrace(trace: AuditTrace): void {
+    const groupId = traceKeyOf(trace);
     if (groupId === undefined) return;
     let group = this.groups.get(groupId);
     if (group === undefined) {
-      group = { events: [], keyArns: new Set(), aliasArns: new Set() };
+      group = { events: [], keyArns: [], aliasArns: [] };
       this.groups.set(groupId, group);
     }
-    group.events.push(event);
-    if (event.stream.startsWith('key-')) group.keyArns.add(event.stream.slice('key-'.length));
-    else if (event.stream.startsWith('alias-')) this.applyAlias(event, group);
-    else if (event.type === 'RequestRecorded') {
-      const resources = event.data['resources'];
-      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') group.keyArns.add(r);
+    group.events.push(trace);
+    if (trace.stream.startsWith('key-')) addOnce(group.keyArns, trace.stream.slice('key-'.length));
+    else if (trace.stream.startsWith('alias-')) this.applyAlias(trace, group);
+    else if (trace.type === 'RequestRecorded') {
+      const resources = trace.data['resources'];
+      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') addOnce(group.keyArns, r);
     }
   }
 
-  private applyAlias(event: RecordedEvent, group: Group): void {
+  private applyAlias(event: AuditTrace, group: Group): void {
     const aliasArn = event.stream.slice('alias-'.length);
-    group.aliasArns.add(aliasArn);
+    addOnce(group.aliasArns, aliasArn);
     const keyPrefix = aliasArn.slice(0, aliasArn.indexOf(':alias/'));
     const target = str(event.data['targetKeyId']);
     const previous = str(event.data['previousTargetKeyId']) ?? this.aliasTargets.get(aliasArn);
-    if (previous !== undefined) group.keyArns.add(`${keyPrefix}:key/${previous}`);
+    if (previous !== undefined) addOnce(group.keyArns, `${keyPrefix}:key/${previous}`);
     if (target !== undefined) {
-      group.keyArns.add(`${keyPrefix}:key/${target}`);
+      addOnce(group.keyArns, `${keyPrefix}:key/${target}`);
       this.aliasTargets.set(aliasArn, target);
     }
     if (event.type === 'AliasDeleted') this.aliasTargets.delete(aliasArn);
@@ -152,7 +269,7 @@ export class AuditTrail implements Projection {
   /** Every record, in the log order of each request's first event. */
   *entries(): IterableIterator<AuditEntry> {
     for (const group of this.groups.values()) {
-      const entry = recordOf(group);
+      const entry = recordOf(group, this.shared);
       if (entry !== undefined) yield entry;
     }
   }
@@ -160,7 +277,7 @@ export class AuditTrail implements Projection {
   /** The record of one request (a key from recordKeyOf), from the events applied so far. */
   entry(key: string): AuditEntry | undefined {
     const group = this.groups.get(key);
-    return group === undefined ? undefined : recordOf(group);
+    return group === undefined ? undefined : recordOf(group, this.shared);
   }
 
   /**
@@ -175,10 +292,12 @@ export class AuditTrail implements Projection {
 
 /** Which record an event belongs to — its request's, or its own for a service action — or
  *  undefined when the event is no trace of a request (a signed checkpoint). */
-export const recordKeyOf = (event: RecordedEvent): string | undefined => {
-  if (!isTraced(event)) return undefined;
-  const id = requestIdOf(event);
-  return id === undefined ? `event:${event.id}` : `request:${id}`;
+export const recordKeyOf = (event: RecordedEvent): string | undefined => (isTraced(event) ? traceKeyOf(traceOf(event)) : undefined);
+
+const traceKeyOf = (trace: AuditTrace): string | undefined => {
+  if (!isTraced(trace)) return undefined;
+  const id = trace.requestId ?? (trace.stream.startsWith('audit-') ? str(trace.data['requestId']) : undefined);
+  return id === undefined ? `event:${trace.id}` : `request:${id}`;
 };
 
 /** The pure form: events in log order → one entry per request. */
@@ -188,47 +307,82 @@ export const auditTrail = (events: Iterable<RecordedEvent>): AuditEntry[] => {
   return [...trail.entries()];
 };
 
-const requestIdOf = (event: RecordedEvent): string | undefined =>
-  str(obj(event.metadata['request'])?.['requestId']) ?? (event.stream.startsWith('audit-') ? str(event.data['requestId']) : undefined);
-
-const isTraced = (e: RecordedEvent): boolean =>
+const isTraced = (e: { readonly stream: string; readonly type: string }): boolean =>
   e.stream.startsWith('key-') || e.stream.startsWith('alias-') || e.type === 'RequestRecorded' || e.type === 'RequestRejected';
 
-/** What differs between the three kinds of record; the rest is the same for all. */
-type Varying = Omit<CloudTrailRecord, 'eventVersion' | 'eventSource' | 'eventID' | 'resources' | 'managementEvent' | 'eventCategory'>;
+/** Nested maps: a value per combination of (possibly undefined) parts. */
+class Memo<K, V> {
+  private readonly map = new Map<K, V>();
+  get(key: K, make: () => V): V {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = make();
+      this.map.set(key, value);
+    }
+    return value;
+  }
+}
 
-const recordOf = (group: Group): AuditEntry | undefined => {
+/** The parts records share, each built once (frozen: one object is in many records). */
+class SharedParts {
+  private readonly resources = new Memo<string, readonly TrailResource[]>();
+  private readonly identities = new Memo<string | undefined, Memo<string | undefined, Memo<string | undefined, UserIdentity>>>();
+  private readonly usageAnswers = new Memo<string, Memo<string, Memo<string | undefined, JsonObject>>>();
+
+  /** The resources list of a record touching these keys (unsorted, no duplicates). */
+  resourcesOf(keyArns: readonly string[]): readonly TrailResource[] {
+    if (keyArns.length === 1) {
+      const arn = keyArns[0]!;
+      return this.resources.get(arn, () => Object.freeze([this.resource(arn)]));
+    }
+    return Object.freeze([...keyArns].sort().map((arn) => this.resource(arn)));
+  }
+
+  private resource(arn: string): TrailResource {
+    // `arn:aws:kms:r:a:key/id`: the account is the fifth part.
+    const account = arn.split(':')[4];
+    return Object.freeze({ accountId: account ?? '', type: 'AWS::KMS::Key', ARN: arn });
+  }
+
+  identity(principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity {
+    return this.identities
+      .get(principal, () => new Memo())
+      .get(account, () => new Memo())
+      .get(accessKeyId, () => Object.freeze(identityOf(principal, account, accessKeyId)));
+  }
+
+  /** responseElements of a request that used one key once (not a ReEncrypt across two). */
+  usageAnswer(operation: string, keyStream: string, algorithm: string | undefined, make: () => JsonObject): JsonObject {
+    return this.usageAnswers
+      .get(operation, () => new Memo())
+      .get(keyStream, () => new Memo())
+      .get(algorithm, () => Object.freeze(make()));
+  }
+}
+
+const SERVICE_IDENTITY: UserIdentity = Object.freeze({ type: 'AWSService', invokedBy: SERVICE_PRINCIPAL });
+
+/** One literal in CloudTrail's member order, so an exported line reads like AWS's; the members
+ *  a record does not have (errorCode, errorMessage) are left out, not set undefined. */
+const recordOf = (group: Group, shared: SharedParts): AuditEntry | undefined => {
   const { events } = group;
   const first = events[0];
   if (first === undefined) return undefined;
-  const resources = [...group.keyArns].sort().map((ARN): TrailResource => ({ accountId: arnScope(ARN)?.account ?? '', type: 'AWS::KMS::Key', ARN }));
-  const v = varyingOf(first, events);
-  // One literal in CloudTrail's member order, so an exported line reads like AWS's; the
-  // members a record does not have (errorCode, errorMessage) are left out, not set undefined.
-  const record: Record<string, unknown> = {};
-  const ordered = {
-    eventVersion: '1.08', userIdentity: v.userIdentity, eventTime: v.eventTime, eventSource: 'kms.amazonaws.com', eventName: v.eventName,
-    awsRegion: v.awsRegion, sourceIPAddress: v.sourceIPAddress, userAgent: v.userAgent, errorCode: v.errorCode, errorMessage: v.errorMessage,
-    requestParameters: v.requestParameters, responseElements: v.responseElements, requestID: v.requestID, eventID: first.id, readOnly: v.readOnly,
-    resources, eventType: v.eventType, managementEvent: true, recipientAccountId: v.recipientAccountId, eventCategory: 'Management',
-  };
-  for (const member in ordered) {
-    const value = ordered[member as keyof typeof ordered];
-    if (value !== undefined) record[member] = value;
-  }
-  return { record: record as unknown as CloudTrailRecord, aliasArns: [...group.aliasArns].sort(), position: first.position };
-};
+  const resources = shared.resourcesOf(group.keyArns);
+  const aliasArns = group.aliasArns.length === 0 ? NO_ALIASES : [...group.aliasArns].sort();
+  let record: CloudTrailRecord;
 
-const varyingOf = (first: RecordedEvent, events: readonly RecordedEvent[]): Varying => {
   if (first.type === 'RequestRejected') {
     const d = first.data;
     const { account, region } = auditStreamScope(first.stream);
-    const principal = str(d['principalArn']);
-    return {
-      userIdentity: identityOf(principal, account, str(d['accessKeyId'])),
+    const operation = str(d['operation']);
+    record = {
+      eventVersion: '1.08',
+      userIdentity: shared.identity(str(d['principalArn']), account, str(d['accessKeyId'])),
       eventTime: cloudTrailTime(str(d['at']) ?? ''),
+      eventSource: 'kms.amazonaws.com',
       // Refused before the operation was known (a bad signature, an unknown target).
-      eventName: str(d['operation']) ?? 'Unknown',
+      eventName: operation ?? 'Unknown',
       awsRegion: region ?? null,
       sourceIPAddress: str(d['sourceIp']) ?? null,
       userAgent: str(d['userAgent']) ?? null,
@@ -236,55 +390,116 @@ const varyingOf = (first: RecordedEvent, events: readonly RecordedEvent[]): Vary
       requestParameters: null,
       responseElements: null,
       requestID: str(d['requestId']) ?? null,
-      readOnly: readOnlyOperations.has(str(d['operation']) ?? ''),
+      eventID: first.id,
+      readOnly: readOnlyOperations.has(operation ?? ''),
+      resources,
       eventType: 'AwsApiCall',
+      managementEvent: true,
       recipientAccountId: account ?? null,
+      eventCategory: 'Management',
     };
+    return { record, aliasArns, position: first.position };
   }
 
-  const actor = obj(first.metadata['actor']) ?? {};
-  const request = obj(first.metadata['request']) ?? {};
-  const principal = str(actor['principalArn']);
-  const account = str(actor['account']);
-  const occurredAt = str(first.metadata['occurredAt']) ?? str(first.data['at']) ?? '';
-  const region = str(request['region']) ?? null;
+  const principal = first.principalArn;
+  const account = first.account;
+  const occurredAt = first.occurredAt ?? str(first.data['at']) ?? '';
+  const region = first.region ?? null;
 
   if (principal === SERVICE_PRINCIPAL) {
-    return {
-      userIdentity: { type: 'AWSService', invokedBy: SERVICE_PRINCIPAL },
+    record = {
+      eventVersion: '1.08',
+      userIdentity: SERVICE_IDENTITY,
       eventTime: cloudTrailTime(occurredAt),
-      eventName: serviceEventNames[first.type] ?? str(request['operation']) ?? first.type,
+      eventSource: 'kms.amazonaws.com',
+      eventName: serviceEventNames[first.type] ?? first.operation ?? first.type,
       awsRegion: region,
       sourceIPAddress: SERVICE_PRINCIPAL,
       userAgent: SERVICE_PRINCIPAL,
       requestParameters: null,
       responseElements: null,
       requestID: null,
+      eventID: first.id,
       readOnly: false,
+      resources,
       eventType: 'AwsServiceEvent',
+      managementEvent: true,
       recipientAccountId: account ?? null,
+      eventCategory: 'Management',
     };
+    return { record, aliasArns, position: first.position };
   }
 
-  const operation = str(request['operation']) ?? first.type;
+  const operation = first.operation ?? first.type;
   const failure = events.find((e) => e.type === 'RequestRecorded' && e.data['outcome'] === 'Failure');
-  const errorMessage = failure && str(failure.data['errorMessage']);
-  return {
-    userIdentity: identityOf(principal, account, str(actor['accessKeyId'])),
-    eventTime: cloudTrailTime(occurredAt),
+  const userIdentity = shared.identity(principal, account, first.accessKeyId);
+  const eventTime = cloudTrailTime(occurredAt);
+  const sourceIPAddress = first.sourceIp ?? null;
+  const userAgent = first.userAgent ?? null;
+  const requestParameters = first.parameters ?? null;
+  const requestID = first.requestId ?? null;
+  const readOnly = readOnlyOperations.has(operation) || cryptoOperations.has(operation);
+  if (failure === undefined) {
+    record = {
+      eventVersion: '1.08',
+      userIdentity,
+      eventTime,
+      eventSource: 'kms.amazonaws.com',
+      eventName: operation,
+      awsRegion: region,
+      sourceIPAddress,
+      userAgent,
+      requestParameters,
+      responseElements: responseOf(operation, events, shared),
+      requestID,
+      eventID: first.id,
+      readOnly,
+      resources,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: account ?? null,
+      eventCategory: 'Management',
+    };
+    return { record, aliasArns, position: first.position };
+  }
+  const errorCode = str(failure.data['errorCode']) ?? 'Unknown';
+  const errorMessage = str(failure.data['errorMessage']);
+  const withError = {
+    eventVersion: '1.08',
+    userIdentity,
+    eventTime,
+    eventSource: 'kms.amazonaws.com',
     eventName: operation,
     awsRegion: region,
-    sourceIPAddress: str(request['sourceIp']) ?? null,
-    userAgent: str(request['userAgent']) ?? null,
-    ...(failure ? { errorCode: str(failure.data['errorCode']) ?? 'Unknown' } : {}),
+    sourceIPAddress,
+    userAgent,
+    errorCode,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
-    requestParameters: obj(request['parameters']) ?? null,
-    responseElements: failure ? null : responseElementsOf(operation, events),
-    requestID: str(request['requestId']) ?? null,
-    readOnly: readOnlyOperations.has(operation) || cryptoOperations.has(operation),
+    requestParameters,
+    responseElements: null,
+    requestID,
+    eventID: first.id,
+    readOnly,
+    resources,
     eventType: 'AwsApiCall',
+    managementEvent: true,
     recipientAccountId: account ?? null,
-  };
+    eventCategory: 'Management',
+  } as const;
+  return { record: withError, aliasArns, position: first.position };
+};
+
+/** responseElementsOf, shared between the records of a key used alike (one KeyUsed event). */
+const responseOf = (operation: string, events: readonly AuditTrace[], shared: SharedParts): JsonObject | null => {
+  const only = events.length === 1 ? events[0] : undefined;
+  if (only !== undefined && only.type === 'KeyUsed' && only.stream.startsWith('key-')) {
+    return shared.usageAnswer(operation, only.stream, str(only.data['algorithm']), () => {
+      const answer = responseElementsOf(operation, events);
+      if (answer === null) throw new Error('a KeyUsed always has responseElements');
+      return answer;
+    });
+  }
+  return responseElementsOf(operation, events);
 };
 
 const identityOf = (principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity => {
