@@ -146,6 +146,8 @@ const METADATA_PATHS: readonly (readonly string[])[] = [
  */
 const DATA_MEMBERS = ['at', 'algorithm', 'outcome', 'errorCode', 'errorMessage', 'resources', 'requestId', 'principalArn', 'accessKeyId', 'operation', 'sourceIp', 'userAgent'] as const;
 
+const ALGORITHM = DATA_MEMBERS.indexOf('algorithm');
+
 /** The types whose records read no data member beyond DATA_MEMBERS: traces of other types need their whole event. */
 export const MEMBER_TYPES: ReadonlySet<string> = new Set(['KeyUsed', 'RequestRecorded', 'RequestRejected']);
 
@@ -175,47 +177,91 @@ export const traceOf = (event: RecordedEvent): AuditTrace => {
   };
 };
 
+/**
+ * One string for equal ones. What repeats from event to event of a busy key (caller, agent,
+ * address, operation, algorithm) is kept once, and each event's own copy dies young: fewer
+ * objects outlive a page, and garbage collection was two fifths of an audit's time.
+ */
+export class Strings {
+  private readonly known = new Map<string, string>();
+  private readonly usageData = new Map<string | undefined, JsonObject>();
+
+  /**
+   * The data of a KeyUsed in a key's stream whose metadata has its time: all a record reads of
+   * it is its algorithm (`at` only stands in for a missing occurredAt), so equal ones are one.
+   */
+  usage(algorithm: string | undefined): JsonObject {
+    let data = this.usageData.get(algorithm);
+    if (data === undefined) this.usageData.set(algorithm, (data = Object.freeze(algorithm === undefined ? {} : { algorithm })));
+    return data;
+  }
+
+  of(value: Json | undefined): string | undefined {
+    if (typeof value !== 'string') return undefined;
+    const known = this.known.get(value);
+    if (known !== undefined) return known;
+    this.known.set(value, value);
+    return value;
+  }
+}
+
+/** The data members that repeat between events (Strings); the others are each event's own. */
+const REPEATING: ReadonlySet<string> = new Set(['algorithm', 'outcome', 'errorCode', 'principalArn', 'accessKeyId', 'operation', 'sourceIp', 'userAgent']);
+
 /** The trace of an event of MEMBER_TYPES, from the members TRACE_MEMBERS picks of it. */
-export const traceOfMembers = (event: EventMembers): AuditTrace => {
+export const traceOfMembers = (event: EventMembers, strings: Strings = new Strings()): AuditTrace => {
   const m = event.metadata;
   const d = event.data;
-  // Null and absent read alike everywhere a record reads data (str, ??), so nulls are left out.
-  const data: { [key: string]: Json } = {};
-  for (let i = 0; i < DATA_MEMBERS.length; i++) {
-    const value = d[i];
-    if (value !== null && value !== undefined) data[DATA_MEMBERS[i]!] = value;
+  const occurredAt = str(m[0]);
+  const algorithm = d[ALGORITHM];
+  let data: JsonObject;
+  if (event.type === 'KeyUsed' && event.stream.startsWith('key-') && occurredAt !== undefined && (algorithm === null || typeof algorithm === 'string')) {
+    data = strings.usage(strings.of(algorithm));
+  } else {
+    // Null and absent read alike everywhere a record reads data (str, ??), so nulls are left out.
+    const picked: { [key: string]: Json } = {};
+    for (let i = 0; i < DATA_MEMBERS.length; i++) {
+      const value = d[i];
+      if (value === null || value === undefined) continue;
+      const name = DATA_MEMBERS[i]!;
+      picked[name] = typeof value === 'string' && REPEATING.has(name) ? strings.of(value)! : value;
+    }
+    data = Object.freeze(picked);
   }
   return {
     position: event.position,
     id: event.id,
     stream: event.stream,
-    type: event.type,
-    occurredAt: str(m[0]),
-    principalArn: str(m[1]),
-    account: str(m[2]),
-    accessKeyId: str(m[3]),
+    type: strings.of(event.type)!,
+    occurredAt,
+    principalArn: strings.of(m[1]),
+    account: strings.of(m[2]),
+    accessKeyId: strings.of(m[3]),
     requestId: str(m[4]),
-    operation: str(m[5]),
-    region: str(m[6]),
-    sourceIp: str(m[7]),
-    userAgent: str(m[8]),
+    operation: strings.of(m[5]),
+    region: strings.of(m[6]),
+    sourceIp: strings.of(m[7]),
+    userAgent: strings.of(m[8]),
     parameters: obj(m[9]),
-    data: Object.freeze(data),
+    data,
   };
 };
 
-interface Group {
-  readonly events: AuditTrace[];
-  /** Unsorted, without duplicates; usually one. */
-  readonly keyArns: string[];
-  readonly aliasArns: string[];
+class Group {
+  readonly events: AuditTrace[] = [];
+  /** The keys the request touched, unsorted, without duplicates: most touch one, kept alone. */
+  keyArn: string | undefined = undefined;
+  moreKeyArns: string[] | undefined = undefined;
+  aliasArns: string[] | undefined = undefined;
 }
 
-const addOnce = (list: string[], value: string): void => {
-  if (!list.includes(value)) list.push(value);
+const addKeyArn = (group: Group, arn: string): void => {
+  if (group.keyArn === undefined) group.keyArn = arn;
+  else if (group.keyArn !== arn && !(group.moreKeyArns?.includes(arn) ?? false)) (group.moreKeyArns ??= []).push(arn);
 };
 
 const NO_ALIASES: readonly string[] = Object.freeze([]);
+const NO_RESOURCES: readonly TrailResource[] = Object.freeze([]);
 
 /**
  * Folds the log into CloudTrail records. Applying is O(1) per event; `entries()` builds the
@@ -226,9 +272,12 @@ const NO_ALIASES: readonly string[] = Object.freeze([]);
  */
 export class AuditTrail implements Projection {
   readonly name = 'auditTrail';
-  private readonly groups = new Map<string, Group>();
+  /** A request's events; a lone event of a key's stream stands for its own group until another comes. */
+  private readonly groups = new Map<string, Group | AuditTrace>();
   private readonly aliasTargets = new Map<string, string>();
   private readonly shared = new SharedParts();
+  /** `key-<arn>` → `<arn>`, one string per key for all its events. */
+  private readonly keyArnOfStream = new Map<string, string>();
 
   apply(event: RecordedEvent): void {
     if (isTraced(event)) this.applyTrace(traceOf(event));
@@ -238,29 +287,59 @@ export class AuditTrail implements Projection {
   applyTrace(trace: AuditTrace): void {
     const groupId = traceKeyOf(trace);
     if (groupId === undefined) return;
-    let group = this.groups.get(groupId);
-    if (group === undefined) {
-      group = { events: [], keyArns: [], aliasArns: [] };
-      this.groups.set(groupId, group);
+    const known = this.groups.get(groupId);
+    if (known === undefined && trace.stream.startsWith('key-')) {
+      this.groups.set(groupId, trace);
+      return;
     }
+    let group: Group;
+    if (known instanceof Group) group = known;
+    else {
+      group = new Group();
+      // Set again, a Map keeps the place of the key's first entry: records stay in log order.
+      this.groups.set(groupId, group);
+      if (known !== undefined) this.join(group, known);
+    }
+    this.join(group, trace);
+  }
+
+  private join(group: Group, trace: AuditTrace): void {
     group.events.push(trace);
-    if (trace.stream.startsWith('key-')) addOnce(group.keyArns, trace.stream.slice('key-'.length));
-    else if (trace.stream.startsWith('alias-')) this.applyAlias(trace, group);
+    const { stream } = trace;
+    if (stream.startsWith('key-')) {
+      addKeyArn(group, this.keyArnOf(stream));
+    } else if (stream.startsWith('alias-')) this.applyAlias(trace, group);
     else if (trace.type === 'RequestRecorded') {
       const resources = trace.data['resources'];
-      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') addOnce(group.keyArns, r);
+      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') addKeyArn(group, r);
     }
+  }
+
+  private keyArnOf(keyStream: string): string {
+    let arn = this.keyArnOfStream.get(keyStream);
+    if (arn === undefined) this.keyArnOfStream.set(keyStream, (arn = keyStream.slice('key-'.length)));
+    return arn;
+  }
+
+  /** The group of a lone trace, made when its record is. */
+  private groupOf(entry: Group | AuditTrace): Group {
+    if (entry instanceof Group) return entry;
+    const group = new Group();
+    group.events.push(entry);
+    group.keyArn = this.keyArnOf(entry.stream);
+    return group;
   }
 
   private applyAlias(event: AuditTrace, group: Group): void {
     const aliasArn = event.stream.slice('alias-'.length);
-    addOnce(group.aliasArns, aliasArn);
+    group.aliasArns ??= [];
+    if (!group.aliasArns.includes(aliasArn)) group.aliasArns.push(aliasArn);
     const keyPrefix = aliasArn.slice(0, aliasArn.indexOf(':alias/'));
     const target = str(event.data['targetKeyId']);
     const previous = str(event.data['previousTargetKeyId']) ?? this.aliasTargets.get(aliasArn);
-    if (previous !== undefined) addOnce(group.keyArns, `${keyPrefix}:key/${previous}`);
+    if (previous !== undefined) addKeyArn(group, `${keyPrefix}:key/${previous}`);
     if (target !== undefined) {
-      addOnce(group.keyArns, `${keyPrefix}:key/${target}`);
+      addKeyArn(group, `${keyPrefix}:key/${target}`);
       this.aliasTargets.set(aliasArn, target);
     }
     if (event.type === 'AliasDeleted') this.aliasTargets.delete(aliasArn);
@@ -269,7 +348,7 @@ export class AuditTrail implements Projection {
   /** Every record, in the log order of each request's first event. */
   *entries(): IterableIterator<AuditEntry> {
     for (const group of this.groups.values()) {
-      const entry = recordOf(group, this.shared);
+      const entry = recordOf(this.groupOf(group), this.shared);
       if (entry !== undefined) yield entry;
     }
   }
@@ -277,7 +356,7 @@ export class AuditTrail implements Projection {
   /** The record of one request (a key from recordKeyOf), from the events applied so far. */
   entry(key: string): AuditEntry | undefined {
     const group = this.groups.get(key);
-    return group === undefined ? undefined : recordOf(group, this.shared);
+    return group === undefined ? undefined : recordOf(this.groupOf(group), this.shared);
   }
 
   /**
@@ -310,32 +389,23 @@ export const auditTrail = (events: Iterable<RecordedEvent>): AuditEntry[] => {
 const isTraced = (e: { readonly stream: string; readonly type: string }): boolean =>
   e.stream.startsWith('key-') || e.stream.startsWith('alias-') || e.type === 'RequestRecorded' || e.type === 'RequestRejected';
 
-/** Nested maps: a value per combination of (possibly undefined) parts. */
-class Memo<K, V> {
-  private readonly map = new Map<K, V>();
-  get(key: K, make: () => V): V {
-    let value = this.map.get(key);
-    if (value === undefined) {
-      value = make();
-      this.map.set(key, value);
-    }
-    return value;
-  }
-}
-
 /** The parts records share, each built once (frozen: one object is in many records). */
 class SharedParts {
-  private readonly resources = new Memo<string, readonly TrailResource[]>();
-  private readonly identities = new Memo<string | undefined, Memo<string | undefined, Memo<string | undefined, UserIdentity>>>();
-  private readonly usageAnswers = new Memo<string, Memo<string, Memo<string | undefined, JsonObject>>>();
+  private readonly resources = new Map<string, readonly TrailResource[]>();
+  private readonly identities = new Map<string | undefined, Map<string | undefined, Map<string | undefined, UserIdentity>>>();
+  /** By operation, algorithm, key stream. */
+  private readonly usageAnswers = new Map<string, Map<string | undefined, Map<string, JsonObject>>>();
 
-  /** The resources list of a record touching these keys (unsorted, no duplicates). */
-  resourcesOf(keyArns: readonly string[]): readonly TrailResource[] {
-    if (keyArns.length === 1) {
-      const arn = keyArns[0]!;
-      return this.resources.get(arn, () => Object.freeze([this.resource(arn)]));
+  /** The resources list of a record: its keys sorted. */
+  resourcesOf(group: Group): readonly TrailResource[] {
+    const { keyArn, moreKeyArns } = group;
+    if (keyArn === undefined) return NO_RESOURCES;
+    if (moreKeyArns === undefined) {
+      let resources = this.resources.get(keyArn);
+      if (resources === undefined) this.resources.set(keyArn, (resources = Object.freeze([this.resource(keyArn)])));
+      return resources;
     }
-    return Object.freeze([...keyArns].sort().map((arn) => this.resource(arn)));
+    return Object.freeze([keyArn, ...moreKeyArns].sort().map((arn) => this.resource(arn)));
   }
 
   private resource(arn: string): TrailResource {
@@ -345,18 +415,24 @@ class SharedParts {
   }
 
   identity(principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity {
-    return this.identities
-      .get(principal, () => new Memo())
-      .get(account, () => new Memo())
-      .get(accessKeyId, () => Object.freeze(identityOf(principal, account, accessKeyId)));
+    let byAccount = this.identities.get(principal);
+    if (byAccount === undefined) this.identities.set(principal, (byAccount = new Map()));
+    let byAccessKey = byAccount.get(account);
+    if (byAccessKey === undefined) byAccount.set(account, (byAccessKey = new Map()));
+    let identity = byAccessKey.get(accessKeyId);
+    if (identity === undefined) byAccessKey.set(accessKeyId, (identity = Object.freeze(identityOf(principal, account, accessKeyId))));
+    return identity;
   }
 
   /** responseElements of a request that used one key once (not a ReEncrypt across two). */
   usageAnswer(operation: string, keyStream: string, algorithm: string | undefined, make: () => JsonObject): JsonObject {
-    return this.usageAnswers
-      .get(operation, () => new Memo())
-      .get(keyStream, () => new Memo())
-      .get(algorithm, () => Object.freeze(make()));
+    let byAlgorithm = this.usageAnswers.get(operation);
+    if (byAlgorithm === undefined) this.usageAnswers.set(operation, (byAlgorithm = new Map()));
+    let byKey = byAlgorithm.get(algorithm);
+    if (byKey === undefined) byAlgorithm.set(algorithm, (byKey = new Map()));
+    let answer = byKey.get(keyStream);
+    if (answer === undefined) byKey.set(keyStream, (answer = Object.freeze(make())));
+    return answer;
   }
 }
 
@@ -368,8 +444,8 @@ const recordOf = (group: Group, shared: SharedParts): AuditEntry | undefined => 
   const { events } = group;
   const first = events[0];
   if (first === undefined) return undefined;
-  const resources = shared.resourcesOf(group.keyArns);
-  const aliasArns = group.aliasArns.length === 0 ? NO_ALIASES : [...group.aliasArns].sort();
+  const resources = shared.resourcesOf(group);
+  const aliasArns = group.aliasArns === undefined ? NO_ALIASES : [...group.aliasArns].sort();
   let record: CloudTrailRecord;
 
   if (first.type === 'RequestRejected') {

@@ -25,7 +25,7 @@
 // read as the few members its record needs (AuditTrace), picked by SQLite, not as a whole
 // event; an event of a type whose record reads more of its data is then read whole.
 import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
-import { AuditTrail, MEMBER_TYPES, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditEntry, type AuditTrace } from '../projections/auditTrail.js';
+import { AuditTrail, MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditEntry, type AuditTrace } from '../projections/auditTrail.js';
 import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
@@ -83,26 +83,29 @@ const eventAt = async (store: EventStore, position: number): Promise<RecordedEve
  * The traces of one stream's events in the window: from picked members where the store can,
  * each event of a type outside MEMBER_TYPES then read whole; else from whole events.
  */
-async function* tracesOccurred(store: EventStore, window: Window, stream: string): AsyncIterable<AuditTrace> {
+async function* tracesOccurred(store: EventStore, window: Window, stream: string, strings: Strings): AsyncIterable<readonly AuditTrace[]> {
   if (store.readOccurredMembers === undefined) {
-    for await (const e of store.readOccurred({ ...window, stream })) yield traceOf(e);
+    yield* tracesOf(store.readOccurred({ ...window, stream }));
     return;
   }
+  // A page at a time: a yield per event would cost a promise per event.
   for await (const page of store.readOccurredMembers({ ...window, stream }, TRACE_MEMBERS)) {
+    const traces: AuditTrace[] = [];
     for (const members of page) {
       if (MEMBER_TYPES.has(members.type)) {
-        yield traceOfMembers(members);
+        traces.push(traceOfMembers(members, strings));
         continue;
       }
       const whole = await eventAt(store, members.position);
       if (whole === undefined) throw new Error(`the event at position ${members.position} is no longer in the store`);
-      yield traceOf(whole);
+      traces.push(traceOf(whole));
     }
+    yield traces;
   }
 }
 
-async function* tracesOf(events: AsyncIterable<RecordedEvent>): AsyncIterable<AuditTrace> {
-  for await (const e of events) yield traceOf(e);
+async function* tracesOf(events: AsyncIterable<RecordedEvent>): AsyncIterable<readonly AuditTrace[]> {
+  for await (const e of events) yield [traceOf(e)];
 }
 
 /**
@@ -112,11 +115,13 @@ async function* tracesOf(events: AsyncIterable<RecordedEvent>): AsyncIterable<Au
 const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<AuditTrace[] | undefined> => {
   const window = windowOf(filter);
   if (filter.keyArn === undefined && filter.aliasArn === undefined && window === undefined) return undefined;
-  const found = new Map<number, AuditTrace>();
-  const take = async (traces: AsyncIterable<AuditTrace>, keep?: (t: AuditTrace) => boolean): Promise<void> => {
-    for await (const t of traces) if (keep === undefined || keep(t)) found.set(t.position, t);
+  // What each read found, in position order; merged (and rid of what two reads both found) at the end.
+  const found: AuditTrace[] = [];
+  const take = async (pages: AsyncIterable<readonly AuditTrace[]>, keep?: (t: AuditTrace) => boolean): Promise<void> => {
+    for await (const page of pages) for (const t of page) if (keep === undefined || keep(t)) found.push(t);
   };
-  const streamIn = (stream: string) => (window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream));
+  const strings = new Strings();
+  const streamIn = (stream: string) => (window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream, strings));
   const { heads } = await store.streamHeads();
   const streams = heads.map((h) => h.stream);
   const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
@@ -148,13 +153,16 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
 
   // Complete the requests that can span streams with the events they left elsewhere.
   const spanning = new Set<string>();
-  for (const t of found.values()) {
+  for (const t of found) {
     const id = t.requestId;
     if (id === undefined) continue;
     if (t.operation === 'ReEncrypt' || (t.type === 'RequestRecorded' && t.data['outcome'] === 'Failure')) spanning.add(id);
   }
   for (const id of spanning) await take(tracesOf(store.readRequest(id)));
-  return [...found.values()].sort((a, b) => a.position - b.position);
+  // An event read twice (by its stream and by its request) gives two traces that read alike:
+  // either will do.
+  found.sort((a, b) => a.position - b.position);
+  return found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position);
 };
 
 const resourcesOf = (t: AuditTrace): readonly unknown[] => {
