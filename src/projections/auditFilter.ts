@@ -46,9 +46,9 @@ export const auditMatcher = (filter: AuditFilter): ((entry: AuditEntry) => boole
     if (filter.principalArn !== undefined && (record.userIdentity.arn ?? record.userIdentity.invokedBy) !== filter.principalArn) return false;
     if (filter.operation !== undefined && record.eventName !== filter.operation) return false;
     if (filter.outcome !== undefined && (record.errorCode === undefined) !== (filter.outcome === 'success')) return false;
-    if (since !== undefined && time(record.eventTime) < since) return false;
-    if (until !== undefined && time(record.eventTime) >= until) return false;
-    return true;
+    if (since === undefined && until === undefined) return true;
+    const at = time(record.eventTime);
+    return (since === undefined || at >= since) && (until === undefined || at < until);
   };
 };
 
