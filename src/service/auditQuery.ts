@@ -22,8 +22,9 @@
 // its events, exactly as on a full replay. A property test holds the two to be equal.
 //
 // A busy key's day is thousands of events: where the store can (readOccurredMembers), each is
-// read as the few members its record needs (AuditTrace), picked by SQLite, not as a whole
-// event; an event of a type whose record reads more of its data is then read whole.
+// read as the few members its record needs (AuditTrace) rather than as a whole event, and only
+// those members outlive the read; an event of a type whose record reads more of its data (a
+// key's lifecycle, rare in a day) is then read whole.
 import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
 import { AuditTrail, MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditEntry, type AuditTrace } from '../projections/auditTrail.js';
 import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
