@@ -66,6 +66,7 @@ const reportingReads = (store: EventStore, bar: ProgressBar): EventStore => ({
   append: (stream, events, expected) => store.append(stream, events, expected),
   readStream: (stream, options) => store.readStream(stream, options),
   readOccurred: (window) => store.readOccurred(window),
+  ...(store.readOccurredMembers !== undefined ? { readOccurredMembers: store.readOccurredMembers.bind(store) } : {}),
   readRequest: (requestId) => store.readRequest(requestId),
   ...(store.checkSegments !== undefined ? { checkSegments: store.checkSegments.bind(store) } : {}),
   ...(store.replayPages !== undefined ? { replayPages: reportingPages(store.replayPages.bind(store), bar) } : {}),

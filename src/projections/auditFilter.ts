@@ -35,14 +35,21 @@ const aliasArnsNamed = (entry: AuditEntry): string[] => {
 
 const time = (iso: string): number => Date.parse(iso);
 
-export const matchesAudit = (filter: AuditFilter, entry: AuditEntry): boolean => {
-  const { record } = entry;
-  if (filter.keyArn !== undefined && !record.resources.some((r) => r.ARN === filter.keyArn)) return false;
-  if (filter.aliasArn !== undefined && !entry.aliasArns.includes(filter.aliasArn) && !aliasArnsNamed(entry).includes(filter.aliasArn)) return false;
-  if (filter.principalArn !== undefined && (record.userIdentity.arn ?? record.userIdentity.invokedBy) !== filter.principalArn) return false;
-  if (filter.operation !== undefined && record.eventName !== filter.operation) return false;
-  if (filter.outcome !== undefined && (record.errorCode === undefined) !== (filter.outcome === 'success')) return false;
-  if (filter.since !== undefined && time(record.eventTime) < time(filter.since)) return false;
-  if (filter.until !== undefined && time(record.eventTime) >= time(filter.until)) return false;
-  return true;
+/** matchesAudit for one filter, with its bounds parsed once: for testing many records. */
+export const auditMatcher = (filter: AuditFilter): ((entry: AuditEntry) => boolean) => {
+  const since = filter.since === undefined ? undefined : time(filter.since);
+  const until = filter.until === undefined ? undefined : time(filter.until);
+  return (entry) => {
+    const { record } = entry;
+    if (filter.keyArn !== undefined && !record.resources.some((r) => r.ARN === filter.keyArn)) return false;
+    if (filter.aliasArn !== undefined && !entry.aliasArns.includes(filter.aliasArn) && !aliasArnsNamed(entry).includes(filter.aliasArn)) return false;
+    if (filter.principalArn !== undefined && (record.userIdentity.arn ?? record.userIdentity.invokedBy) !== filter.principalArn) return false;
+    if (filter.operation !== undefined && record.eventName !== filter.operation) return false;
+    if (filter.outcome !== undefined && (record.errorCode === undefined) !== (filter.outcome === 'success')) return false;
+    if (since === undefined && until === undefined) return true;
+    const at = time(record.eventTime);
+    return (since === undefined || at >= since) && (until === undefined || at < until);
+  };
 };
+
+export const matchesAudit = (filter: AuditFilter, entry: AuditEntry): boolean => auditMatcher(filter)(entry);

@@ -3,14 +3,17 @@
 // KeyCreated's and KeyMaterialRotated's wrapped material above all — can reach a record.
 import type { Json, JsonObject, RecordedEvent } from '../store/eventStore.js';
 
+/** What responseElementsOf reads of an event (an AuditTrace or a RecordedEvent). */
+type Answered = Pick<RecordedEvent, 'stream' | 'type' | 'data'>;
+
 const str = (v: Json | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 const algorithmMember = (operation: string): string =>
   operation === 'Sign' || operation === 'Verify' ? 'signingAlgorithm' : operation === 'GenerateMac' || operation === 'VerifyMac' ? 'macAlgorithm' : 'encryptionAlgorithm';
 
 /** What a successful request answered, as far as the log knows it; never a blob or material. */
-export const responseElementsOf = (operation: string, events: readonly RecordedEvent[]): JsonObject | null => {
-  const keyArnOf = (e: RecordedEvent): string => e.stream.slice('key-'.length);
+export const responseElementsOf = (operation: string, events: readonly Answered[]): JsonObject | null => {
+  const keyArnOf = (e: Answered): string => e.stream.slice('key-'.length);
   const used = events.filter((e) => e.type === 'KeyUsed' && e.stream.startsWith('key-'));
   const last = used[used.length - 1];
   if (last !== undefined) {

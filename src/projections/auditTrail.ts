@@ -10,7 +10,7 @@
 // `metadata.request.parameters` (auditParameters.ts: no blob, encryption contexts as digests),
 // and responseElements are picked member by member (auditResponse.ts) — wrapped material is never read.
 import { readOnlyOperations } from '../domain/audit/events.js';
-import type { Json, JsonObject, RecordedEvent } from '../store/eventStore.js';
+import type { EventMembers, Json, JsonObject, MemberPaths, RecordedEvent } from '../store/eventStore.js';
 import { responseElementsOf } from './auditResponse.js';
 import type { Projection } from './projection.js';
 
@@ -88,12 +88,6 @@ export const identityType = (principalArn: string): IdentityType => {
   return 'Unknown';
 };
 
-/** `arn:aws:kms:r:a:key/id` → `{ account, region }`. */
-const arnScope = (arn: string): { account: string; region: string } | undefined => {
-  const [, , , region, account] = arn.split(':');
-  return region !== undefined && account !== undefined ? { account, region } : undefined;
-};
-
 /** `audit-<account>-<region>-<yyyy-mm-dd>` (auditStream); 'anonymous'/'none' are unknown. */
 const auditStreamScope = (stream: string): { account?: string; region?: string } => {
   const middle = stream.slice('audit-'.length, -'-yyyy-mm-dd'.length);
@@ -103,47 +97,249 @@ const auditStreamScope = (stream: string): { account?: string; region?: string }
   return { ...(account !== 'anonymous' ? { account } : {}), ...(region !== 'none' ? { region } : {}) };
 };
 
-interface Group {
-  readonly events: RecordedEvent[];
-  readonly keyArns: Set<string>;
-  readonly aliasArns: Set<string>;
+/**
+ * What a record reads of one event, and nothing more: its place, the metadata members below
+ * (strings, and the request's already-filtered parameters), and its data — the whole of it, or
+ * for a trace made from picked members (traceOfMembers) the members DATA_MEMBERS names. A store
+ * can hand these members out without the rest of the payload (EventStore.readOccurredMembers):
+ * that is how the audit of a busy key reads thousands of events quickly.
+ */
+export interface AuditTrace {
+  readonly position: number;
+  readonly id: string;
+  readonly stream: string;
+  readonly type: string;
+  /** metadata.occurredAt */
+  readonly occurredAt: string | undefined;
+  /** metadata.actor.principalArn, .account, .accessKeyId */
+  readonly principalArn: string | undefined;
+  readonly account: string | undefined;
+  readonly accessKeyId: string | undefined;
+  /** metadata.request.requestId, .operation, .region, .sourceIp, .userAgent, .parameters */
+  readonly requestId: string | undefined;
+  readonly operation: string | undefined;
+  readonly region: string | undefined;
+  readonly sourceIp: string | undefined;
+  readonly userAgent: string | undefined;
+  readonly parameters: JsonObject | undefined;
+  readonly data: JsonObject;
 }
+
+/** The metadata members of a trace, in the order traceOfMembers reads them. */
+const METADATA_PATHS: readonly (readonly string[])[] = [
+  ['occurredAt'],
+  ['actor', 'principalArn'],
+  ['actor', 'account'],
+  ['actor', 'accessKeyId'],
+  ['request', 'requestId'],
+  ['request', 'operation'],
+  ['request', 'region'],
+  ['request', 'sourceIp'],
+  ['request', 'userAgent'],
+  ['request', 'parameters'],
+];
+
+/**
+ * Every member of data that a record reads of an event of MEMBER_TYPES: `at` (any event's
+ * time when its metadata has none), a KeyUsed's `algorithm`, a RequestRecorded's outcome,
+ * error and resources, a RequestRejected's whole account of the refusal.
+ */
+const DATA_MEMBERS = ['at', 'algorithm', 'outcome', 'errorCode', 'errorMessage', 'resources', 'requestId', 'principalArn', 'accessKeyId', 'operation', 'sourceIp', 'userAgent'] as const;
+
+const ALGORITHM = DATA_MEMBERS.indexOf('algorithm');
+
+/** The types whose records read no data member beyond DATA_MEMBERS: traces of other types need their whole event. */
+export const MEMBER_TYPES: ReadonlySet<string> = new Set(['KeyUsed', 'RequestRecorded', 'RequestRejected']);
+
+/** What readOccurredMembers must pick for traceOfMembers. */
+export const TRACE_MEMBERS: MemberPaths = { metadata: METADATA_PATHS, data: DATA_MEMBERS.map((name) => [name]) };
+
+export const traceOf = (event: RecordedEvent): AuditTrace => {
+  const { metadata } = event;
+  const actor = obj(metadata['actor']);
+  const request = obj(metadata['request']);
+  return {
+    position: event.position,
+    id: event.id,
+    stream: event.stream,
+    type: event.type,
+    occurredAt: str(metadata['occurredAt']),
+    principalArn: str(actor?.['principalArn']),
+    account: str(actor?.['account']),
+    accessKeyId: str(actor?.['accessKeyId']),
+    requestId: str(request?.['requestId']),
+    operation: str(request?.['operation']),
+    region: str(request?.['region']),
+    sourceIp: str(request?.['sourceIp']),
+    userAgent: str(request?.['userAgent']),
+    parameters: obj(request?.['parameters']),
+    data: event.data,
+  };
+};
+
+/**
+ * One string for equal ones. What repeats from event to event of a busy key (caller, agent,
+ * address, operation, algorithm) is kept once, and each event's own copy dies young: fewer
+ * objects outlive a page, and garbage collection was two fifths of an audit's time.
+ */
+export class Strings {
+  private readonly known = new Map<string, string>();
+  private readonly usageData = new Map<string | undefined, JsonObject>();
+
+  /**
+   * The data of a KeyUsed in a key's stream whose metadata has its time: all a record reads of
+   * it is its algorithm (`at` only stands in for a missing occurredAt), so equal ones are one.
+   */
+  usage(algorithm: string | undefined): JsonObject {
+    let data = this.usageData.get(algorithm);
+    if (data === undefined) this.usageData.set(algorithm, (data = Object.freeze(algorithm === undefined ? {} : { algorithm })));
+    return data;
+  }
+
+  of(value: Json | undefined): string | undefined {
+    if (typeof value !== 'string') return undefined;
+    const known = this.known.get(value);
+    if (known !== undefined) return known;
+    this.known.set(value, value);
+    return value;
+  }
+}
+
+/** The data members that repeat between events (Strings); the others are each event's own. */
+const REPEATING: ReadonlySet<string> = new Set(['algorithm', 'outcome', 'errorCode', 'principalArn', 'accessKeyId', 'operation', 'sourceIp', 'userAgent']);
+
+/** The trace of an event of MEMBER_TYPES, from the members TRACE_MEMBERS picks of it. */
+export const traceOfMembers = (event: EventMembers, strings: Strings = new Strings()): AuditTrace => {
+  const m = event.metadata;
+  const d = event.data;
+  const occurredAt = str(m[0]);
+  const algorithm = d[ALGORITHM];
+  let data: JsonObject;
+  if (event.type === 'KeyUsed' && event.stream.startsWith('key-') && occurredAt !== undefined && (algorithm === null || typeof algorithm === 'string')) {
+    data = strings.usage(strings.of(algorithm));
+  } else {
+    // Null and absent read alike everywhere a record reads data (str, ??), so nulls are left out.
+    const picked: { [key: string]: Json } = {};
+    for (let i = 0; i < DATA_MEMBERS.length; i++) {
+      const value = d[i];
+      if (value === null || value === undefined) continue;
+      const name = DATA_MEMBERS[i]!;
+      picked[name] = typeof value === 'string' && REPEATING.has(name) ? strings.of(value)! : value;
+    }
+    data = Object.freeze(picked);
+  }
+  return {
+    position: event.position,
+    id: event.id,
+    stream: event.stream,
+    type: strings.of(event.type)!,
+    occurredAt,
+    principalArn: strings.of(m[1]),
+    account: strings.of(m[2]),
+    accessKeyId: strings.of(m[3]),
+    requestId: str(m[4]),
+    operation: strings.of(m[5]),
+    region: strings.of(m[6]),
+    sourceIp: strings.of(m[7]),
+    userAgent: strings.of(m[8]),
+    parameters: obj(m[9]),
+    data,
+  };
+};
+
+class Group {
+  readonly events: AuditTrace[] = [];
+  /** The keys the request touched, unsorted, without duplicates: most touch one, kept alone. */
+  keyArn: string | undefined = undefined;
+  moreKeyArns: string[] | undefined = undefined;
+  aliasArns: string[] | undefined = undefined;
+}
+
+const addKeyArn = (group: Group, arn: string): void => {
+  if (group.keyArn === undefined) group.keyArn = arn;
+  else if (group.keyArn !== arn && !(group.moreKeyArns?.includes(arn) ?? false)) (group.moreKeyArns ??= []).push(arn);
+};
+
+const NO_ALIASES: readonly string[] = Object.freeze([]);
+const NO_RESOURCES: readonly TrailResource[] = Object.freeze([]);
 
 /**
  * Folds the log into CloudTrail records. Applying is O(1) per event; `entries()` builds the
  * records. Alias targets are tracked so that an alias event's record names its key.
+ *
+ * What many records have in common — a key's resources entry, a caller's userIdentity, a
+ * key's responseElements — is built once per trail and shared between its records, frozen.
  */
 export class AuditTrail implements Projection {
   readonly name = 'auditTrail';
-  private readonly groups = new Map<string, Group>();
+  /** A request's events; a lone event of a key's stream stands for its own group until another comes. */
+  private readonly groups = new Map<string, Group | AuditTrace>();
   private readonly aliasTargets = new Map<string, string>();
+  private readonly shared = new SharedParts();
+  /** `key-<arn>` → `<arn>`, one string per key for all its events. */
+  private readonly keyArnOfStream = new Map<string, string>();
 
   apply(event: RecordedEvent): void {
-    const groupId = recordKeyOf(event);
+    if (isTraced(event)) this.applyTrace(traceOf(event));
+  }
+
+  /** apply, for an event already read as its trace. */
+  applyTrace(trace: AuditTrace): void {
+    const groupId = traceKeyOf(trace);
     if (groupId === undefined) return;
-    let group = this.groups.get(groupId);
-    if (group === undefined) {
-      group = { events: [], keyArns: new Set(), aliasArns: new Set() };
-      this.groups.set(groupId, group);
+    const known = this.groups.get(groupId);
+    if (known === undefined && trace.stream.startsWith('key-')) {
+      this.groups.set(groupId, trace);
+      return;
     }
-    group.events.push(event);
-    if (event.stream.startsWith('key-')) group.keyArns.add(event.stream.slice('key-'.length));
-    else if (event.stream.startsWith('alias-')) this.applyAlias(event, group);
-    else if (event.type === 'RequestRecorded') {
-      const resources = event.data['resources'];
-      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') group.keyArns.add(r);
+    let group: Group;
+    if (known instanceof Group) group = known;
+    else {
+      group = new Group();
+      // Set again, a Map keeps the place of the key's first entry: records stay in log order.
+      this.groups.set(groupId, group);
+      if (known !== undefined) this.join(group, known);
+    }
+    this.join(group, trace);
+  }
+
+  private join(group: Group, trace: AuditTrace): void {
+    group.events.push(trace);
+    const { stream } = trace;
+    if (stream.startsWith('key-')) {
+      addKeyArn(group, this.keyArnOf(stream));
+    } else if (stream.startsWith('alias-')) this.applyAlias(trace, group);
+    else if (trace.type === 'RequestRecorded') {
+      const resources = trace.data['resources'];
+      if (Array.isArray(resources)) for (const r of resources) if (typeof r === 'string') addKeyArn(group, r);
     }
   }
 
-  private applyAlias(event: RecordedEvent, group: Group): void {
+  private keyArnOf(keyStream: string): string {
+    let arn = this.keyArnOfStream.get(keyStream);
+    if (arn === undefined) this.keyArnOfStream.set(keyStream, (arn = keyStream.slice('key-'.length)));
+    return arn;
+  }
+
+  /** The group of a lone trace, made when its record is. */
+  private groupOf(entry: Group | AuditTrace): Group {
+    if (entry instanceof Group) return entry;
+    const group = new Group();
+    group.events.push(entry);
+    group.keyArn = this.keyArnOf(entry.stream);
+    return group;
+  }
+
+  private applyAlias(event: AuditTrace, group: Group): void {
     const aliasArn = event.stream.slice('alias-'.length);
-    group.aliasArns.add(aliasArn);
+    group.aliasArns ??= [];
+    if (!group.aliasArns.includes(aliasArn)) group.aliasArns.push(aliasArn);
     const keyPrefix = aliasArn.slice(0, aliasArn.indexOf(':alias/'));
     const target = str(event.data['targetKeyId']);
     const previous = str(event.data['previousTargetKeyId']) ?? this.aliasTargets.get(aliasArn);
-    if (previous !== undefined) group.keyArns.add(`${keyPrefix}:key/${previous}`);
+    if (previous !== undefined) addKeyArn(group, `${keyPrefix}:key/${previous}`);
     if (target !== undefined) {
-      group.keyArns.add(`${keyPrefix}:key/${target}`);
+      addKeyArn(group, `${keyPrefix}:key/${target}`);
       this.aliasTargets.set(aliasArn, target);
     }
     if (event.type === 'AliasDeleted') this.aliasTargets.delete(aliasArn);
@@ -152,7 +348,7 @@ export class AuditTrail implements Projection {
   /** Every record, in the log order of each request's first event. */
   *entries(): IterableIterator<AuditEntry> {
     for (const group of this.groups.values()) {
-      const entry = recordOf(group);
+      const entry = recordOf(this.groupOf(group), this.shared);
       if (entry !== undefined) yield entry;
     }
   }
@@ -160,7 +356,7 @@ export class AuditTrail implements Projection {
   /** The record of one request (a key from recordKeyOf), from the events applied so far. */
   entry(key: string): AuditEntry | undefined {
     const group = this.groups.get(key);
-    return group === undefined ? undefined : recordOf(group);
+    return group === undefined ? undefined : recordOf(this.groupOf(group), this.shared);
   }
 
   /**
@@ -175,10 +371,12 @@ export class AuditTrail implements Projection {
 
 /** Which record an event belongs to — its request's, or its own for a service action — or
  *  undefined when the event is no trace of a request (a signed checkpoint). */
-export const recordKeyOf = (event: RecordedEvent): string | undefined => {
-  if (!isTraced(event)) return undefined;
-  const id = requestIdOf(event);
-  return id === undefined ? `event:${event.id}` : `request:${id}`;
+export const recordKeyOf = (event: RecordedEvent): string | undefined => (isTraced(event) ? traceKeyOf(traceOf(event)) : undefined);
+
+const traceKeyOf = (trace: AuditTrace): string | undefined => {
+  if (!isTraced(trace)) return undefined;
+  const id = trace.requestId ?? (trace.stream.startsWith('audit-') ? str(trace.data['requestId']) : undefined);
+  return id === undefined ? `event:${trace.id}` : `request:${id}`;
 };
 
 /** The pure form: events in log order → one entry per request. */
@@ -188,47 +386,79 @@ export const auditTrail = (events: Iterable<RecordedEvent>): AuditEntry[] => {
   return [...trail.entries()];
 };
 
-const requestIdOf = (event: RecordedEvent): string | undefined =>
-  str(obj(event.metadata['request'])?.['requestId']) ?? (event.stream.startsWith('audit-') ? str(event.data['requestId']) : undefined);
-
-const isTraced = (e: RecordedEvent): boolean =>
+const isTraced = (e: { readonly stream: string; readonly type: string }): boolean =>
   e.stream.startsWith('key-') || e.stream.startsWith('alias-') || e.type === 'RequestRecorded' || e.type === 'RequestRejected';
 
-/** What differs between the three kinds of record; the rest is the same for all. */
-type Varying = Omit<CloudTrailRecord, 'eventVersion' | 'eventSource' | 'eventID' | 'resources' | 'managementEvent' | 'eventCategory'>;
+/** The parts records share, each built once (frozen: one object is in many records). */
+class SharedParts {
+  private readonly resources = new Map<string, readonly TrailResource[]>();
+  private readonly identities = new Map<string | undefined, Map<string | undefined, Map<string | undefined, UserIdentity>>>();
+  /** By operation, algorithm, key stream. */
+  private readonly usageAnswers = new Map<string, Map<string | undefined, Map<string, JsonObject>>>();
 
-const recordOf = (group: Group): AuditEntry | undefined => {
+  /** The resources list of a record: its keys sorted. */
+  resourcesOf(group: Group): readonly TrailResource[] {
+    const { keyArn, moreKeyArns } = group;
+    if (keyArn === undefined) return NO_RESOURCES;
+    if (moreKeyArns === undefined) {
+      let resources = this.resources.get(keyArn);
+      if (resources === undefined) this.resources.set(keyArn, (resources = Object.freeze([this.resource(keyArn)])));
+      return resources;
+    }
+    return Object.freeze([keyArn, ...moreKeyArns].sort().map((arn) => this.resource(arn)));
+  }
+
+  private resource(arn: string): TrailResource {
+    // `arn:aws:kms:r:a:key/id`: the account is the fifth part.
+    const account = arn.split(':')[4];
+    return Object.freeze({ accountId: account ?? '', type: 'AWS::KMS::Key', ARN: arn });
+  }
+
+  identity(principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity {
+    let byAccount = this.identities.get(principal);
+    if (byAccount === undefined) this.identities.set(principal, (byAccount = new Map()));
+    let byAccessKey = byAccount.get(account);
+    if (byAccessKey === undefined) byAccount.set(account, (byAccessKey = new Map()));
+    let identity = byAccessKey.get(accessKeyId);
+    if (identity === undefined) byAccessKey.set(accessKeyId, (identity = Object.freeze(identityOf(principal, account, accessKeyId))));
+    return identity;
+  }
+
+  /** responseElements of a request that used one key once (not a ReEncrypt across two). */
+  usageAnswer(operation: string, keyStream: string, algorithm: string | undefined, make: () => JsonObject): JsonObject {
+    let byAlgorithm = this.usageAnswers.get(operation);
+    if (byAlgorithm === undefined) this.usageAnswers.set(operation, (byAlgorithm = new Map()));
+    let byKey = byAlgorithm.get(algorithm);
+    if (byKey === undefined) byAlgorithm.set(algorithm, (byKey = new Map()));
+    let answer = byKey.get(keyStream);
+    if (answer === undefined) byKey.set(keyStream, (answer = Object.freeze(make())));
+    return answer;
+  }
+}
+
+const SERVICE_IDENTITY: UserIdentity = Object.freeze({ type: 'AWSService', invokedBy: SERVICE_PRINCIPAL });
+
+/** One literal in CloudTrail's member order, so an exported line reads like AWS's; the members
+ *  a record does not have (errorCode, errorMessage) are left out, not set undefined. */
+const recordOf = (group: Group, shared: SharedParts): AuditEntry | undefined => {
   const { events } = group;
   const first = events[0];
   if (first === undefined) return undefined;
-  const resources = [...group.keyArns].sort().map((ARN): TrailResource => ({ accountId: arnScope(ARN)?.account ?? '', type: 'AWS::KMS::Key', ARN }));
-  const v = varyingOf(first, events);
-  // One literal in CloudTrail's member order, so an exported line reads like AWS's; the
-  // members a record does not have (errorCode, errorMessage) are left out, not set undefined.
-  const record: Record<string, unknown> = {};
-  const ordered = {
-    eventVersion: '1.08', userIdentity: v.userIdentity, eventTime: v.eventTime, eventSource: 'kms.amazonaws.com', eventName: v.eventName,
-    awsRegion: v.awsRegion, sourceIPAddress: v.sourceIPAddress, userAgent: v.userAgent, errorCode: v.errorCode, errorMessage: v.errorMessage,
-    requestParameters: v.requestParameters, responseElements: v.responseElements, requestID: v.requestID, eventID: first.id, readOnly: v.readOnly,
-    resources, eventType: v.eventType, managementEvent: true, recipientAccountId: v.recipientAccountId, eventCategory: 'Management',
-  };
-  for (const member in ordered) {
-    const value = ordered[member as keyof typeof ordered];
-    if (value !== undefined) record[member] = value;
-  }
-  return { record: record as unknown as CloudTrailRecord, aliasArns: [...group.aliasArns].sort(), position: first.position };
-};
+  const resources = shared.resourcesOf(group);
+  const aliasArns = group.aliasArns === undefined ? NO_ALIASES : [...group.aliasArns].sort();
+  let record: CloudTrailRecord;
 
-const varyingOf = (first: RecordedEvent, events: readonly RecordedEvent[]): Varying => {
   if (first.type === 'RequestRejected') {
     const d = first.data;
     const { account, region } = auditStreamScope(first.stream);
-    const principal = str(d['principalArn']);
-    return {
-      userIdentity: identityOf(principal, account, str(d['accessKeyId'])),
+    const operation = str(d['operation']);
+    record = {
+      eventVersion: '1.08',
+      userIdentity: shared.identity(str(d['principalArn']), account, str(d['accessKeyId'])),
       eventTime: cloudTrailTime(str(d['at']) ?? ''),
+      eventSource: 'kms.amazonaws.com',
       // Refused before the operation was known (a bad signature, an unknown target).
-      eventName: str(d['operation']) ?? 'Unknown',
+      eventName: operation ?? 'Unknown',
       awsRegion: region ?? null,
       sourceIPAddress: str(d['sourceIp']) ?? null,
       userAgent: str(d['userAgent']) ?? null,
@@ -236,55 +466,116 @@ const varyingOf = (first: RecordedEvent, events: readonly RecordedEvent[]): Vary
       requestParameters: null,
       responseElements: null,
       requestID: str(d['requestId']) ?? null,
-      readOnly: readOnlyOperations.has(str(d['operation']) ?? ''),
+      eventID: first.id,
+      readOnly: readOnlyOperations.has(operation ?? ''),
+      resources,
       eventType: 'AwsApiCall',
+      managementEvent: true,
       recipientAccountId: account ?? null,
+      eventCategory: 'Management',
     };
+    return { record, aliasArns, position: first.position };
   }
 
-  const actor = obj(first.metadata['actor']) ?? {};
-  const request = obj(first.metadata['request']) ?? {};
-  const principal = str(actor['principalArn']);
-  const account = str(actor['account']);
-  const occurredAt = str(first.metadata['occurredAt']) ?? str(first.data['at']) ?? '';
-  const region = str(request['region']) ?? null;
+  const principal = first.principalArn;
+  const account = first.account;
+  const occurredAt = first.occurredAt ?? str(first.data['at']) ?? '';
+  const region = first.region ?? null;
 
   if (principal === SERVICE_PRINCIPAL) {
-    return {
-      userIdentity: { type: 'AWSService', invokedBy: SERVICE_PRINCIPAL },
+    record = {
+      eventVersion: '1.08',
+      userIdentity: SERVICE_IDENTITY,
       eventTime: cloudTrailTime(occurredAt),
-      eventName: serviceEventNames[first.type] ?? str(request['operation']) ?? first.type,
+      eventSource: 'kms.amazonaws.com',
+      eventName: serviceEventNames[first.type] ?? first.operation ?? first.type,
       awsRegion: region,
       sourceIPAddress: SERVICE_PRINCIPAL,
       userAgent: SERVICE_PRINCIPAL,
       requestParameters: null,
       responseElements: null,
       requestID: null,
+      eventID: first.id,
       readOnly: false,
+      resources,
       eventType: 'AwsServiceEvent',
+      managementEvent: true,
       recipientAccountId: account ?? null,
+      eventCategory: 'Management',
     };
+    return { record, aliasArns, position: first.position };
   }
 
-  const operation = str(request['operation']) ?? first.type;
+  const operation = first.operation ?? first.type;
   const failure = events.find((e) => e.type === 'RequestRecorded' && e.data['outcome'] === 'Failure');
-  const errorMessage = failure && str(failure.data['errorMessage']);
-  return {
-    userIdentity: identityOf(principal, account, str(actor['accessKeyId'])),
-    eventTime: cloudTrailTime(occurredAt),
+  const userIdentity = shared.identity(principal, account, first.accessKeyId);
+  const eventTime = cloudTrailTime(occurredAt);
+  const sourceIPAddress = first.sourceIp ?? null;
+  const userAgent = first.userAgent ?? null;
+  const requestParameters = first.parameters ?? null;
+  const requestID = first.requestId ?? null;
+  const readOnly = readOnlyOperations.has(operation) || cryptoOperations.has(operation);
+  if (failure === undefined) {
+    record = {
+      eventVersion: '1.08',
+      userIdentity,
+      eventTime,
+      eventSource: 'kms.amazonaws.com',
+      eventName: operation,
+      awsRegion: region,
+      sourceIPAddress,
+      userAgent,
+      requestParameters,
+      responseElements: responseOf(operation, events, shared),
+      requestID,
+      eventID: first.id,
+      readOnly,
+      resources,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: account ?? null,
+      eventCategory: 'Management',
+    };
+    return { record, aliasArns, position: first.position };
+  }
+  const errorCode = str(failure.data['errorCode']) ?? 'Unknown';
+  const errorMessage = str(failure.data['errorMessage']);
+  const withError = {
+    eventVersion: '1.08',
+    userIdentity,
+    eventTime,
+    eventSource: 'kms.amazonaws.com',
     eventName: operation,
     awsRegion: region,
-    sourceIPAddress: str(request['sourceIp']) ?? null,
-    userAgent: str(request['userAgent']) ?? null,
-    ...(failure ? { errorCode: str(failure.data['errorCode']) ?? 'Unknown' } : {}),
+    sourceIPAddress,
+    userAgent,
+    errorCode,
     ...(errorMessage !== undefined ? { errorMessage } : {}),
-    requestParameters: obj(request['parameters']) ?? null,
-    responseElements: failure ? null : responseElementsOf(operation, events),
-    requestID: str(request['requestId']) ?? null,
-    readOnly: readOnlyOperations.has(operation) || cryptoOperations.has(operation),
+    requestParameters,
+    responseElements: null,
+    requestID,
+    eventID: first.id,
+    readOnly,
+    resources,
     eventType: 'AwsApiCall',
+    managementEvent: true,
     recipientAccountId: account ?? null,
-  };
+    eventCategory: 'Management',
+  } as const;
+  return { record: withError, aliasArns, position: first.position };
+};
+
+/** responseElementsOf, shared between the records of a key used alike (one KeyUsed event). */
+const responseOf = (operation: string, events: readonly AuditTrace[], shared: SharedParts): JsonObject | null => {
+  const only = events.length === 1 ? events[0] : undefined;
+  if (only !== undefined && only.type === 'KeyUsed' && only.stream.startsWith('key-')) {
+    return shared.usageAnswer(operation, only.stream, str(only.data['algorithm']), () => {
+      const answer = responseElementsOf(operation, events);
+      if (answer === null) throw new Error('a KeyUsed always has responseElements');
+      return answer;
+    });
+  }
+  return responseElementsOf(operation, events);
 };
 
 const identityOf = (principal: string | undefined, account: string | undefined, accessKeyId: string | undefined): UserIdentity => {

@@ -20,17 +20,25 @@
 // RequestRecorded. (It is the only request that writes to more than one stream.) Those are
 // completed by request id (one index probe each), so that every record is built from all of
 // its events, exactly as on a full replay. A property test holds the two to be equal.
-import { type AuditFilter, matchesAudit } from '../projections/auditFilter.js';
-import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
-import type { EventStore, JsonObject, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
+//
+// A busy key's day is thousands of events: where the store can (readOccurredMembers), each is
+// read as the few members its record needs (AuditTrace) rather than as a whole event, and only
+// those members outlive the read; an event of a type whose record reads more of its data (a
+// key's lifecycle, rare in a day) is then read whole.
+import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
+import { AuditTrail, MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditEntry, type AuditTrace } from '../projections/auditTrail.js';
+import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
 export const queryAudit = async (store: EventStore, filter: AuditFilter): Promise<AuditEntry[]> => {
   const trail = new AuditTrail();
   const candidates = await candidatesOf(store, filter);
   if (candidates === undefined) for await (const event of store.readAll()) trail.apply(event);
-  else for (const event of candidates) trail.apply(event);
-  return [...trail.entries()].filter((e) => matchesAudit(filter, e));
+  else for (const trace of candidates) trail.applyTrace(trace);
+  const matches = auditMatcher(filter);
+  const out: AuditEntry[] = [];
+  for (const entry of trail.entries()) if (matches(entry)) out.push(entry);
+  return out;
 };
 
 /** One UTC day (yyyy-mm-dd) as the filter's half-open time window. */
@@ -66,37 +74,72 @@ const auditDayMeets = (stream: string, window: Window | undefined): boolean => {
 /** `arn:aws:kms:<region>:<account>:` of a key or alias ARN. */
 const scopePrefix = (arn: string): string => arn.split(':').slice(0, 5).join(':') + ':';
 
-const obj = (v: unknown): JsonObject | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : undefined);
+/** The event at `position`, whole. */
+const eventAt = async (store: EventStore, position: number): Promise<RecordedEvent | undefined> => {
+  for await (const e of store.readAll({ after: position - 1, limit: 1 })) return e.position === position ? e : undefined;
+  return undefined;
+};
 
 /**
- * The events that can make up the matching records, in position order; undefined when the
- * filter does not narrow the log (no key, alias or time), so the whole log it is.
+ * The traces of one stream's events in the window: from picked members where the store can,
+ * each event of a type outside MEMBER_TYPES then read whole; else from whole events.
  */
-const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<RecordedEvent[] | undefined> => {
+async function* tracesOccurred(store: EventStore, window: Window, stream: string, strings: Strings): AsyncIterable<readonly AuditTrace[]> {
+  if (store.readOccurredMembers === undefined) {
+    yield* tracesOf(store.readOccurred({ ...window, stream }));
+    return;
+  }
+  // A page at a time: a yield per event would cost a promise per event.
+  for await (const page of store.readOccurredMembers({ ...window, stream }, TRACE_MEMBERS)) {
+    const traces: AuditTrace[] = [];
+    for (const members of page) {
+      if (MEMBER_TYPES.has(members.type)) {
+        traces.push(traceOfMembers(members, strings));
+        continue;
+      }
+      const whole = await eventAt(store, members.position);
+      if (whole === undefined) throw new Error(`the event at position ${members.position} is no longer in the store`);
+      traces.push(traceOf(whole));
+    }
+    yield traces;
+  }
+}
+
+async function* tracesOf(events: AsyncIterable<RecordedEvent>): AsyncIterable<readonly AuditTrace[]> {
+  for await (const e of events) yield [traceOf(e)];
+}
+
+/**
+ * The traces of the events that can make up the matching records, in position order; undefined
+ * when the filter does not narrow the log (no key, alias or time), so the whole log it is.
+ */
+const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<AuditTrace[] | undefined> => {
   const window = windowOf(filter);
   if (filter.keyArn === undefined && filter.aliasArn === undefined && window === undefined) return undefined;
-  const found = new Map<number, RecordedEvent>();
-  const take = async (events: AsyncIterable<RecordedEvent>, keep: (e: RecordedEvent) => boolean = () => true): Promise<void> => {
-    for await (const e of events) if (keep(e)) found.set(e.position, e);
+  // What each read found, in position order; merged (and rid of what two reads both found) at the end.
+  const found: AuditTrace[] = [];
+  const take = async (pages: AsyncIterable<readonly AuditTrace[]>, keep?: (t: AuditTrace) => boolean): Promise<void> => {
+    for await (const page of pages) for (const t of page) if (keep === undefined || keep(t)) found.push(t);
   };
-  const streamIn = (stream: string) => (window === undefined ? store.readStream(stream) : store.readOccurred({ ...window, stream }));
+  const strings = new Strings();
+  const streamIn = (stream: string) => (window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream, strings));
   const { heads } = await store.streamHeads();
   const streams = heads.map((h) => h.stream);
   const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
 
   if (filter.keyArn === undefined && filter.aliasArn === undefined) {
-    await take(store.readOccurred({ ...window }));
+    await take(tracesOf(store.readOccurred({ ...window })));
   }
   if (filter.keyArn !== undefined) {
     const keyArn = filter.keyArn;
     await take(streamIn(`key-${keyArn}`));
-    for (const stream of auditStreams) await take(streamIn(stream), (e) => resourcesOf(e).includes(keyArn));
+    for (const stream of auditStreams) await take(streamIn(stream), (t) => resourcesOf(t).includes(keyArn));
   }
   const aliasPrefix = `alias-${scopePrefix(filter.keyArn ?? filter.aliasArn ?? '')}alias/`;
   // Alias streams are read whole: an alias event's record names the key the alias pointed to
   // before, which only its earlier events tell.
   const everyAlias = filter.keyArn === undefined && filter.aliasArn === undefined;
-  for (const stream of streams) if (stream.startsWith(everyAlias ? 'alias-' : aliasPrefix)) await take(store.readStream(stream));
+  for (const stream of streams) if (stream.startsWith(everyAlias ? 'alias-' : aliasPrefix)) await take(tracesOf(store.readStream(stream)));
   if (filter.keyArn === undefined && filter.aliasArn !== undefined) {
     const aliasArn = filter.aliasArn;
     const keyPrefix = `${aliasArn.slice(0, aliasArn.indexOf(':alias/'))}:key/`;
@@ -111,17 +154,19 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Rec
 
   // Complete the requests that can span streams with the events they left elsewhere.
   const spanning = new Set<string>();
-  for (const e of found.values()) {
-    const request = obj(e.metadata['request']);
-    const id = request?.['requestId'];
-    if (typeof id !== 'string') continue;
-    if (request?.['operation'] === 'ReEncrypt' || (e.type === 'RequestRecorded' && e.data['outcome'] === 'Failure')) spanning.add(id);
+  for (const t of found) {
+    const id = t.requestId;
+    if (id === undefined) continue;
+    if (t.operation === 'ReEncrypt' || (t.type === 'RequestRecorded' && t.data['outcome'] === 'Failure')) spanning.add(id);
   }
-  for (const id of spanning) await take(store.readRequest(id));
-  return [...found.values()].sort((a, b) => a.position - b.position);
+  for (const id of spanning) await take(tracesOf(store.readRequest(id)));
+  // An event read twice (by its stream and by its request) gives two traces that read alike:
+  // either will do.
+  found.sort((a, b) => a.position - b.position);
+  return found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position);
 };
 
-const resourcesOf = (e: RecordedEvent): readonly unknown[] => {
-  const resources = e.data['resources'];
+const resourcesOf = (t: AuditTrace): readonly unknown[] => {
+  const resources = t.data['resources'];
   return Array.isArray(resources) ? resources : [];
 };

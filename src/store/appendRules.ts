@@ -118,6 +118,13 @@ export const checkOccurredWindow = (window: OccurredWindow): OccurredWindow => {
   return window;
 };
 
+/** A window of one stream (readOccurredMembers). */
+export const checkMembersWindow = (window: OccurredWindow & { readonly stream: string }): OccurredWindow & { readonly stream: string } => {
+  checkOccurredWindow(window);
+  if (window.stream === undefined) throw new TypeError('"stream" expected: members are read one stream at a time');
+  return window;
+};
+
 export const checkRequestId = (requestId: unknown): string => {
   if (typeof requestId !== 'string' || requestId.length === 0) throw new TypeError('"requestId" expected a non-empty string');
   return requestId;

@@ -154,6 +154,30 @@ export interface OccurredWindow {
   readonly stream?: string;
 }
 
+/**
+ * Members of events' data and metadata, each named by its path of object member names
+ * (`['request', 'requestId']` is `metadata.request.requestId`).
+ */
+export interface MemberPaths {
+  readonly data: readonly (readonly string[])[];
+  readonly metadata: readonly (readonly string[])[];
+}
+
+/**
+ * An event with some members of its payload instead of the whole of it: `data[i]` is the value
+ * at `paths.data[i]` (MemberPaths), likewise `metadata[i]`; null where the path leads to nothing
+ * (or passes through anything but an object), as where it leads to null. Values are frozen.
+ */
+export interface EventMembers {
+  readonly stream: string;
+  readonly revision: number;
+  readonly position: number;
+  readonly id: string;
+  readonly type: string;
+  readonly data: readonly Json[];
+  readonly metadata: readonly Json[];
+}
+
 export interface ReadAllOptions {
   /** Global position to start after (exclusive); default: the beginning. */
   readonly after?: number;
@@ -183,6 +207,12 @@ export interface EventStore {
    * order by more than five minutes (reader.ts).
    */
   readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional: readOccurred of one stream, a page at a time, each event with only the members
+   * `paths` name — for a reader that needs a few members of many events (the audit of a busy
+   * key): only the members picked outlive the read, and SQLite hands out no chain links.
+   */
+  readOccurredMembers?(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]>;
   /**
    * The events one request that spans streams wrote — a ReEncrypt (`request.operation`), whose
    * source and destination keys each get a KeyUsed — found by the metadata's

@@ -8,7 +8,9 @@ import {
   StoreUnavailableError,
   VaultConflictError,
   type AppendResult,
+  type EventMembers,
   type EventStore,
+  type MemberPaths,
   type ExpectedRevision,
   type KeyVault,
   type NewEvent,
@@ -24,6 +26,7 @@ import {
 import {
   checkAfter,
   checkHeadsAfter,
+  checkMembersWindow,
   checkOccurredWindow,
   checkReadAll,
   checkRequestId,
@@ -36,6 +39,7 @@ import {
 import { eventHash, GENESIS_HASH, metadataWithLinks, type ChainFields } from './chain.js';
 import { summarizeSegment, type SegmentRange, type SegmentSummary } from './chainSegments.js';
 import { decodeJsonObject } from './json.js';
+import { checkMemberPaths, pickMembers } from './members.js';
 import { checkVaultId, checkWrapped, sameBytes } from './vaultRules.js';
 import { catchUpThenLive, LiveFeed } from './subscription.js';
 import type { Observable } from 'rxjs';
@@ -131,6 +135,20 @@ export class MemoryEventStore implements EventStore {
       if (typeof at !== 'string' || (since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
       yield this.eventAt(i + 1);
     }
+  }
+
+  async *readOccurredMembers(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
+    checkMembersWindow(window);
+    checkMemberPaths(paths);
+    let page: EventMembers[] = [];
+    for await (const event of this.readOccurred(window)) {
+      page.push(pickMembers(event, paths));
+      if (page.length === pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
   }
 
   async *readRequest(requestId: string): AsyncIterable<RecordedEvent> {

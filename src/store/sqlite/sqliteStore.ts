@@ -26,8 +26,11 @@ import {
   type RecordedEvent,
   type StoredEvent,
   type StreamHeads,
+  type EventMembers,
+  type MemberPaths,
 } from '../eventStore.js';
-import { checkAfter, checkHeadsAfter, checkOccurredWindow, checkReadAll, checkReadStream, checkRequestId, checkStream, encodeAppend } from '../appendRules.js';
+import { checkMemberPaths } from '../members.js';
+import { checkAfter, checkHeadsAfter, checkMembersWindow, checkOccurredWindow, checkReadAll, checkReadStream, checkRequestId, checkStream, encodeAppend } from '../appendRules.js';
 import type { SegmentRange, SegmentSummary } from '../chainSegments.js';
 import { catchUpThenLive, LiveFeed } from '../subscription.js';
 import { checkSegmentsInParallel } from './segmentPool.js';
@@ -165,6 +168,26 @@ class SqliteEventStore implements EventStore {
   async *readOccurred(window: OccurredWindow): AsyncIterable<RecordedEvent> {
     const { since, until, stream } = checkOccurredWindow(window);
     yield* this.atPositions(this.open().occurred(since, until, stream));
+  }
+
+  async *readOccurredMembers(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
+    const { since, until, stream } = checkMembersWindow(window);
+    checkMemberPaths(paths);
+    const range = this.open().occurredRange(stream, since, until);
+    if (range === undefined) return;
+    let [from] = range;
+    const to = range[1];
+    // A page per read, as atPositions: no read held open across a yield. Revisions below `to`
+    // are immutable, so pages read at different times still make one window.
+    while (from < to) {
+      const { rows, next } = this.open().membersPage(stream, from, to, paths, pageSize);
+      const page: EventMembers[] = [];
+      for (const [event, at] of rows) {
+        if (typeof at === 'string' && (since === undefined || at >= since) && (until === undefined || at < until)) page.push(event);
+      }
+      if (page.length > 0) yield page;
+      from = next;
+    }
   }
 
   async *readRequest(requestId: string): AsyncIterable<RecordedEvent> {

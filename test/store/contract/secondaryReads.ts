@@ -104,4 +104,46 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
       { numRuns: 25 },
     );
   });
+
+  it('reads chosen members of a window of one stream, as picked from its whole events', async () => {
+    const read = store().readOccurredMembers?.bind(store());
+    if (read === undefined) return;
+    const a = freshStream('key');
+    const paths = { data: [['n'], ['deep', 'x'], ['list'], ['gone'], ['toString']], metadata: [['occurredAt'], ['request', 'requestId'], ['request', 'parameters'], ['request', 'gone', 'x']] };
+    const events: NewEvent[] = [];
+    for (let i = 0; i < 2500; i++) {
+      const data = i % 7 === 0 ? { n: null, deep: 'not an object', list: [i, { y: 'z' }] } : { n: i, deep: { x: `x${i}` } };
+      events.push(newEvent(i % 5 === 0 ? 'Other' : 'KeyUsed', data, { occurredAt: at(i * 10), request: { requestId: `r${i}`, parameters: { keyId: 'k', i } } }));
+    }
+    // Over a page: members are read a page at a time.
+    await store().append(a, events, 'no_stream');
+    await store().append(freshStream('key'), [newEvent('KeyUsed', { n: 1 }, { occurredAt: at(100) })], 'no_stream');
+    const window = { since: at(95), until: at(24_000), stream: a };
+    const expected = (await collect(store().readOccurred(window))).map((e) => ({
+      stream: e.stream,
+      revision: e.revision,
+      position: e.position,
+      id: e.id,
+      type: e.type,
+      data: paths.data.map((path) => dig(e.data, path)),
+      metadata: paths.metadata.map((path) => dig(e.metadata, path)),
+    }));
+    const pages: unknown[][] = [];
+    for await (const page of read(window, paths)) pages.push([...page]);
+    expect(pages.flat()).toEqual(expected);
+    expect(expected).toHaveLength(2390);
+    expect(expected[4]).toMatchObject({ data: [null, null, [14, { y: 'z' }], null, null], metadata: [at(140), 'r14', { keyId: 'k', i: 14 }, null] });
+    await expect(collect(read({ since: at(0) } as never, paths))).rejects.toThrow(TypeError);
+    await expect(collect(read({ stream: a }, { data: [[]], metadata: [] }))).rejects.toThrow(TypeError);
+  });
+};
+
+/** The value at `path` through plain objects, null where there is none. */
+const dig = (value: unknown, path: readonly string[]): unknown => {
+  let at = value;
+  for (const name of path) {
+    if (at === null || typeof at !== 'object' || Array.isArray(at) || !Object.hasOwn(at, name)) return null;
+    at = (at as Record<string, unknown>)[name];
+  }
+  return at ?? null;
 };
