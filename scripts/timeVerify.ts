@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { verifyLog } from '../src/service/forensics/verify.js';
 import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
 
-const dir = process.env['BENCH_REPLAY_DIR'] ?? '/work/bench-replay';
+const dir = process.env['BENCH_REPLAY_DIR'];
+if (dir === undefined) throw new Error('set BENCH_REPLAY_DIR to a log kept by `npm run bench:replay`');
 const runs = Number(process.argv[2] ?? 2);
 const facts = JSON.parse(readFileSync(join(dir, 'bench-replay.json'), 'utf8')) as { publicKey: string };
 const publicKey = Uint8Array.from(Buffer.from(facts.publicKey, 'hex'));
