@@ -124,10 +124,17 @@ export const openReadConnection = (path: string): Db => {
 /**
  * A read-only connection to a file no writer will open (`keyledger verify` on a copy): it
  * cannot migrate, so the file must already be at this release's schema.
+ *
+ * The file is memory-mapped (up to SQLite's cap, 2 GiB in this build), as the verify threads'
+ * connections are: a forensic read of one key jumps between pages shared with every other key,
+ * and a mapped page is read in place instead of copied out of the OS cache by a system call
+ * (measured on the million-event log: the hot key's day 140 -> 124 ms median, 370 -> 300 ms in
+ * a fresh process). Nothing truncates the file of an append-only log that no writer opens.
  */
 export const openReadOnlyDatabase = (path: string): Db => {
   const db = openReadConnection(path);
   try {
+    db.pragma('mmap_size = 1099511627776');
     const version = Number(db.pragma('user_version', { simple: true }));
     if (version !== schemaVersion) {
       const why =
