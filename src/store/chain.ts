@@ -101,13 +101,22 @@ export const eventHashOf = (stream: string, revision: number, id: string, type: 
   o = putText(type, o);
   o = putText(data, o);
   o = putText(metadata, o);
-  // The hex encoder stops silently at the first pair that is not hex: the count says whether all
-  // 32 bytes made it, and then only an upper-case digit could be wrong (a regular expression
-  // here cost more than the encoding of all the other fields).
-  if (prev.length !== 2 * HASH_BYTES || hexWrite(scratch, prev, o) !== HASH_BYTES || prev.toLowerCase() !== prev) {
-    throw new TypeError('"prev" expected 64 lowercase hex characters');
-  }
+  // Checked a character code at a time (a regular expression here cost more than the encoding of
+  // all the other fields). Node's hex decoder alone is no check: it reads only the low byte of
+  // each UTF-16 unit, so 'š' (U+0161) would decode as 'a'.
+  if (!isLowerHex64(prev)) throw new TypeError('"prev" expected 64 lowercase hex characters');
+  hexWrite(scratch, prev, o);
   return oneShotHash('sha256', scratchView(o + HASH_BYTES), 'hex');
+};
+
+const isLowerHex64 = (text: string): boolean => {
+  if (text.length !== 2 * HASH_BYTES) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // 0-9 or a-f
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 };
 
 export const isHash = (value: unknown): value is string => typeof value === 'string' && HEX_HASH.test(value);

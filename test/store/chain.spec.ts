@@ -151,7 +151,8 @@ describe('the event hash', () => {
 
   it('refuses a prev that is not 64 lowercase hex and a revision that is not a count', () => {
     const base: ChainFields = { stream: 's', revision: 0, id: 'i', type: 't', data: '{}', metadata: '{}', prev: GENESIS_HASH };
-    for (const prev of ['00'.repeat(31), 'AB'.repeat(32), `${'0'.repeat(62)}zz`, `${GENESIS_HASH}00`]) {
+    // 'š' (U+0161) and 'ı' (U+0131) have the low bytes of 'a' and '1': Node's hex decoder alone would take them.
+    for (const prev of ['00'.repeat(31), 'AB'.repeat(32), `${'0'.repeat(62)}zz`, `${GENESIS_HASH}00`, `š${'0'.repeat(63)}`, `ı${'0'.repeat(63)}`, `İ${'0'.repeat(63)}`]) {
       expect(() => eventHash({ ...base, prev })).toThrow(TypeError);
     }
     expect(() => eventHash({ ...base, revision: -1 })).toThrow(RangeError);
