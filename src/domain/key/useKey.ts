@@ -17,6 +17,15 @@ import { currentMaterial, type Key } from './state.js';
  */
 export const INVALID_CIPHERTEXT_MESSAGE = 'The ciphertext is invalid';
 
+type RequiredMembers<T> = { [M in keyof T]-?: object extends Pick<T, M> ? never : M }[keyof T];
+/**
+ * The required members of KeyUsed's data that useKey sets in place, which its cast hides from the
+ * checker: a member added to the event fails to compile here until useKey sets it too.
+ */
+type SetByUseKey = 'at' | 'operation' | 'requestId';
+type UseKeySetsEveryRequiredMember = [RequiredMembers<KeyUsed['data']>] extends [SetByUseKey] ? true : never;
+const setsEveryRequiredMember: UseKeySetsEveryRequiredMember = true;
+
 export const useKey = (command: UseKey, state: Key): KeyEvent[] => {
   const key = requireEnabled(requireLive(command.keyArn, state));
   const required = command.requireKeyUsage ?? keyUsageFor(command.operation);

@@ -113,6 +113,9 @@ export const toWire = (request: WriteRequest): WireRequest => {
 export const fromWire = (request: WireRequest): WriteRequest => {
   if (request.op !== 'append') return request;
   const flat = request.events;
+  // Only a bug could send a ragged array; dying here fails the store (fail stop) rather than
+  // appending fewer events than were asked for.
+  if (flat.length % FIELDS !== 0) throw new Error(`an append's events came as ${flat.length} strings, not ${FIELDS} per event`);
   const events: EncodedEvent[] = [];
   for (let i = 0; i + FIELDS <= flat.length; i += FIELDS) {
     events.push({ id: flat[i]!, type: flat[i + 1]!, data: flat[i + 2]!, metadata: flat[i + 3]! });
