@@ -12,8 +12,8 @@
 // The load comes from BENCH_HTTP_CLIENTS client processes (default 2), the concurrency split
 // between them, as from a few application instances: one SDK client costs more CPU per request
 // than the server does, so a single client process saturates its own core first and measures
-// itself (its queue, its garbage collection) rather than the server. All of them share this
-// two-core machine with the server and its store writer; the floor is driven the same way.
+// itself (its queue, its garbage collection) rather than the server. On a machine of few cores
+// they share the cores with the server and its store writer; the floor is driven the same way.
 // Target (issue "AWS KMS wire API"): at concurrency 32, durable Encrypt ≥ 0.5 × the floor,
 // and its p99 ≤ 25 ms. BENCH_SECONDS sets the seconds per point (default 3).
 // `npm run bench:http` builds first (the server runs from dist/, as `npm start` runs it).
@@ -74,7 +74,10 @@ const startProcess = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<
     const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log: string[] = [];
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start: ${log.join('\n')}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} did not start: ${log.join('\n')}`));
+    }, 30_000);
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => log.push(...chunk.split('\n').filter((l) => l !== '')));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
@@ -87,6 +90,8 @@ const startProcess = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<
         log,
         stop: () =>
           new Promise((done) => {
+            // A server that died mid-run has already exited: nothing more will come to wait for.
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
             child.kill('SIGTERM');
           }),
@@ -133,8 +138,9 @@ const startClient = (): Client => {
 
 /**
  * One point: `concurrency` callers split over the client processes, each measuring after its
- * own warm-up; percentiles over every latency, and the server's CPU time over the window in
- * which all of them measured.
+ * own warm-up; percentiles over every latency, and the server's CPU time per request — an
+ * approximation: the CPU is read from the last client's start to the last one's end, and the
+ * requests are counted over each client's own window, which differ by a few milliseconds.
  */
 const point = async (server: ServerProcess, clients: readonly Client[], operation: ClientOperation, concurrency: number): Promise<Point> => {
   const used = clients.slice(0, Math.min(concurrency, clients.length));
@@ -248,7 +254,6 @@ const main = async (): Promise<void> => {
             met: ratio !== undefined && ratio >= TARGET.encryptVsFloor && (encrypt?.p99Ms ?? Infinity) <= TARGET.p99Ms,
           },
           serverErrorsLogged: errors.length,
-          clientRssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
         },
         null,
         2,

@@ -26,7 +26,7 @@ import { rebuildProjections } from '../src/service/rebuild.js';
 import type { RequestContext } from '../src/service/shapes.js';
 import type { EventStore, JsonObject, NewEvent, RecordedEvent } from '../src/store/eventStore.js';
 import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
-import { machine } from './benchLib.js';
+import { compiledVerify, machine } from './benchLib.js';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const KEYS = 100;
@@ -158,15 +158,9 @@ const median = async (runs: number, f: () => Promise<unknown>): Promise<number> 
   return ms.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
 };
 
-/**
- * `verify` as `keyledger verify` runs it: from the build in dist/ (`npm run bench:replay` builds
- * first). Its threads then start from compiled JavaScript; run from TypeScript, each thread would
- * first load tsx, about 0.4 s of a 3 s run that no user waits for.
- */
+/** `verify` as `keyledger verify` runs it: from the build (compiledVerify). */
 const timedCompiledVerify = async (path: string, publicKey: Uint8Array) => {
-  const compiled = (file: string) => import(new URL(`../dist/src/${file}`, import.meta.url).href);
-  const { verifyLog } = (await compiled('service/forensics/verify.js')) as typeof import('../src/service/forensics/verify.js');
-  const { openSqliteStore: openCompiled } = (await compiled('store/sqlite/sqliteStore.js')) as typeof import('../src/store/sqlite/sqliteStore.js');
+  const { verifyLog, openSqliteStore: openCompiled } = await compiledVerify();
   const opened = await openCompiled({ path, readOnly: true });
   try {
     return await timed(() => verifyLog({ store: opened.store, publicKey }));

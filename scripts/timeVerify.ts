@@ -1,14 +1,15 @@
-// Times verifyLog alone on a kept benchmark log: BENCH_REPLAY_DIR=<dir> npx tsx scripts/timeVerify.ts [runs]
+// Times verifyLog alone, from the build as `keyledger verify` runs it, on a log kept by
+// `npm run bench:replay`: npm run build && BENCH_REPLAY_DIR=<dir> npx tsx scripts/timeVerify.ts [runs]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyLog } from '../src/service/forensics/verify.js';
-import { openSqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import { compiledVerify } from './benchLib.js';
 
 const dir = process.env['BENCH_REPLAY_DIR'];
 if (dir === undefined) throw new Error('set BENCH_REPLAY_DIR to a log kept by `npm run bench:replay`');
 const runs = Number(process.argv[2] ?? 2);
 const facts = JSON.parse(readFileSync(join(dir, 'bench-replay.json'), 'utf8')) as { publicKey: string };
 const publicKey = Uint8Array.from(Buffer.from(facts.publicKey, 'hex'));
+const { verifyLog, openSqliteStore } = await compiledVerify();
 const { store, close } = await openSqliteStore({ path: join(dir, 'keyledger.db'), readOnly: true });
 for (let r = 0; r < runs; r++) {
   const t0 = performance.now();

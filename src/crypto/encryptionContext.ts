@@ -51,7 +51,7 @@ export const encodeEncryptionContext = (context?: EncryptionContext | undefined)
   // No context (most requests): the encoding is u32be(0) alone.
   if (context === undefined) return new Uint8Array(4);
   assertEncryptionContext(context);
-  const entries = Object.entries(context ?? {}).map(([k, v]) => [encoder.encode(k), encoder.encode(v)] as const);
+  const entries = Object.entries(context).map(([k, v]) => [encoder.encode(k), encoder.encode(v)] as const);
   // Keys of one object are distinct strings, and UTF-8 is injective on well-formed strings,
   // so no two entries tie here and the sort is total.
   entries.sort((a, b) => compareBytes(a[0], b[0]));

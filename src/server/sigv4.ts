@@ -93,11 +93,8 @@ const skewError = (amzDate: string, requestMs: number, nowMs: number) => {
     const earliest = formatAmzDate(new Date(nowMs - (nowMs % 1000) - MAX_CLOCK_SKEW_MS));
     return invalidSignature(`Signature expired: ${amzDate} is now earlier than ${earliest} (${now} - 15 min.)`);
   }
-  if (requestMs > nowMs + MAX_CLOCK_SKEW_MS) {
-    const latest = formatAmzDate(new Date(nowMs - (nowMs % 1000) + MAX_CLOCK_SKEW_MS));
-    return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${latest} (${now} + 15 min.)`);
-  }
-  return undefined;
+  const latest = formatAmzDate(new Date(nowMs - (nowMs % 1000) + MAX_CLOCK_SKEW_MS));
+  return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${latest} (${now} + 15 min.)`);
 };
 
 export const verifySigV4 = (request: SignedRequest, options: VerifyOptions): WireResult<VerifiedIdentity> => {
