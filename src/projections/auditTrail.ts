@@ -515,6 +515,9 @@ const recordOf = (group: Group, shared: SharedParts): AuditEntry | undefined => 
   const requestParameters = first.parameters ?? null;
   const requestID = first.requestId ?? null;
   const readOnly = readOnlyOperations.has(operation) || cryptoOperations.has(operation);
+  // Two whole literals rather than one with a spread-in error: a literal with a spread is built
+  // member by member, and with it the hot key's day (13,321 records) measured 176 - 212 ms
+  // median instead of 116 - 132.
   if (failure === undefined) {
     record = {
       eventVersion: '1.08',
