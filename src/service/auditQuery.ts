@@ -26,7 +26,8 @@
 // those members outlive the read; an event of a type whose record reads more of its data (a
 // key's lifecycle, rare in a day) is then read whole.
 import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
-import { AuditTrail, MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditEntry, type AuditTrace } from '../projections/auditTrail.js';
+import { MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditTrace } from '../projections/auditTrace.js';
+import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
 import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
