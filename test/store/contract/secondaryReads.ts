@@ -136,6 +136,33 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
     await expect(collect(read({ since: at(0) } as never, paths))).rejects.toThrow(TypeError);
     await expect(collect(read({ stream: a }, { data: [[]], metadata: [] }))).rejects.toThrow(TypeError);
   });
+
+  it("reads the members of exactly the window when a stream's clock steps back a little, over pages", async () => {
+    const read = store().readOccurredMembers?.bind(store());
+    if (read === undefined) return;
+    const a = freshStream('key');
+    const events: NewEvent[] = [];
+    // A second apart, but every 97th a minute early (a request that read the clock before an
+    // earlier one appended: within the store's slack), and one with no time at all, which no
+    // window holds.
+    for (let i = 0; i < 2200; i++) {
+      const metadata = i === 1500 ? {} : { occurredAt: at(i * 1000 - (i % 97 === 0 ? 60_000 : 0)) };
+      events.push(newEvent('KeyUsed', { i }, metadata));
+    }
+    await store().append(a, events, 'no_stream');
+    const paths = { data: [['i']], metadata: [['occurredAt']] };
+    for (const [since, until] of [[at(500_000), at(1_700_000)], [at(0), at(2_200_000)], [at(1_000_500), at(1_000_600)], [at(1_439_500), at(1_440_500)]] as const) {
+      const exact = events
+        .map((e, i) => ({ i, t: e.metadata['occurredAt'] }))
+        .filter(({ t }) => typeof t === 'string' && t >= since && t < until)
+        .map(({ i }) => i);
+      const members: unknown[] = [];
+      for await (const page of read({ since, until, stream: a }, paths)) for (const m of page) members.push(m.data[0]);
+      expect(members, `${since} – ${until}`).toEqual(exact);
+      const whole = (await collect(store().readOccurred({ since, until, stream: a }))).map((e) => e.data['i']);
+      expect(whole).toEqual(exact);
+    }
+  });
 };
 
 /** The value at `path` through plain objects, null where there is none. */
