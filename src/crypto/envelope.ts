@@ -120,7 +120,8 @@ const bindingOf = (keyId: string, materialId: string): Binding => {
   const keyIdBytes = utf8('keyId', keyId);
   const binding = { keyIdBytes, materialIdBytes, info: lengthPrefixed(HKDF_LABEL, keyIdBytes, materialIdBytes) };
   if (bindings.size >= MAX_BINDINGS) bindings.clear();
-  bindings.set(`${keyId}/${materialId}`, binding);
+  // Both ids passed their checks, so both are strings and `id` was made.
+  bindings.set(id as string, binding);
   return binding;
 };
 
