@@ -24,7 +24,7 @@ class StandInThread extends EventEmitter {
 }
 
 const hex = (byte: string): string => byte.repeat(64);
-const stats = { transactions: 1, appends: 2, events: 2, conflicts: 0, vaultWrites: 0, largestBatch: 2 };
+const stats = { transactions: 1, appends: 2, events: 2, conflicts: 0, vaultWrites: 0, largestBatch: 2, heldCommits: 0 };
 
 describe('WriterClient', () => {
   it('fails an append whose answer does not fit it, answers the rest of the batch, then refuses everything', async () => {
@@ -41,7 +41,8 @@ describe('WriterClient', () => {
     const event = (id: string) => ({ id, type: 'KeyUsed', data: '{}', metadata: '{}' });
     const good = client.submit({ op: 'append', stream: 'key-a', expected: 'no_stream', events: [event('e1')] });
     const bad = client.submit({ op: 'append', stream: 'key-b', expected: 'no_stream', events: [event('e2')] });
-    await Promise.resolve();
+    // Both travel in one message, sent at the end of this turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(thread.received).toHaveLength(1);
 
     thread.answer({

@@ -38,7 +38,7 @@ export interface WriterHooks {
   failed(error: StoreUnavailableError): void;
 }
 
-const emptyStats: WriterStats = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0 };
+const emptyStats: WriterStats = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0, heldCommits: 0 };
 
 export class WriterClient {
   private readonly pending = new Map<number, Pending>();
@@ -115,8 +115,10 @@ export class WriterClient {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (!this.accepting) return Promise.reject(new StoreUnavailableError('the SQLite store is closed'));
     const seq = this.nextSeq++;
-    // Requests made in the same tick travel in one message; the writer batches them further.
-    if (this.outbox.length === 0) queueMicrotask(() => this.flushOutbox());
+    // Requests made in the same turn of the event loop travel in one message (a server reads
+    // several requests in one turn, each in a callback of its own); the writer batches them
+    // further.
+    if (this.outbox.length === 0) setImmediate(() => this.flushOutbox());
     this.outbox.push(toWire({ ...request, seq }));
     if (this.pending.size === 0) this.worker.ref(); // keep the process alive until it is answered
     return new Promise((resolve, reject) => this.pending.set(seq, { request, resolve, reject }));
