@@ -27,7 +27,7 @@ describe('SQLite store', () => {
   });
 
   /** A store in a fresh directory, closed and removed after the test. */
-  const open = async (options: { maxBatch?: number } = {}): Promise<{ store: SqliteStore; path: string }> => {
+  const open = async (options: { maxBatch?: number; commitWindowMs?: number } = {}): Promise<{ store: SqliteStore; path: string }> => {
     const temp = tempDir();
     cleanups.push(temp.remove);
     const path = join(temp.dir, 'data', 'keyledger.db');
@@ -99,6 +99,46 @@ describe('SQLite store', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     expect(store.stats().transactions - before.transactions).toBe(1);
     expect(store.stats().conflicts - before.conflicts).toBe(1);
+  });
+
+  it('holds a commit for its window while others are writing, and takes what arrives meanwhile', async () => {
+    // A window far longer than the loop turns below: whatever a slow machine does, the five
+    // appends reach the port while the writer sleeps.
+    const { store } = await open({ commitWindowMs: 100 });
+    await Promise.all([store.store.append(freshStream(), [newEvent()], 'no_stream'), store.store.append(freshStream(), [newEvent()], 'no_stream')]);
+    const before = store.stats();
+    expect(before.heldCommits).toBe(0); // nothing was written before: no sign of others writing
+    const appends: Promise<unknown>[] = [];
+    for (let i = 0; i < 5; i++) {
+      appends.push(store.store.append(freshStream(), [newEvent()], 'no_stream'));
+      await tick();
+    }
+    await Promise.all(appends);
+    expect(store.stats().transactions - before.transactions).toBe(1);
+    expect(store.stats().heldCommits - before.heldCommits).toBe(1);
+    expect(store.stats().largestBatch).toBe(5);
+  });
+
+  it('never holds a lone writer, nor a commit with enough events queued', async () => {
+    const { store } = await open({ commitWindowMs: 100 });
+    const stream = freshStream();
+    for (let i = 0; i < 5; i++) await store.store.append(stream, [newEvent()], i - 1 < 0 ? 'no_stream' : i - 1);
+    // Others writing (a batch of two), then a request that carries enough events on its own.
+    await Promise.all([store.store.append(freshStream(), [newEvent()], 'no_stream'), store.store.append(freshStream(), [newEvent()], 'no_stream')]);
+    await store.store.append(freshStream(), newEvents(16), 'no_stream');
+    expect(store.stats().heldCommits).toBe(0);
+  });
+
+  it('commits a held request on close instead of dropping it', async () => {
+    const { store, path } = await open({ commitWindowMs: 100 });
+    await Promise.all([store.store.append(freshStream(), [newEvent()], 'no_stream'), store.store.append(freshStream(), [newEvent()], 'no_stream')]);
+    const stream = freshStream();
+    const held = store.store.append(stream, [newEvent()], 'no_stream');
+    await tick();
+    await store.close();
+    expect((await held).nextExpectedRevision).toBe(0);
+    const reopened = await reopen(path);
+    expect(await collect(reopened.store.readStream(stream))).toHaveLength(1);
   });
 
   it('caps a transaction at maxBatch requests', async () => {
@@ -201,6 +241,9 @@ describe('SQLite store', () => {
   it('rejects paths it cannot serve', async () => {
     expect(await rejectionOf(openSqliteStore({ path: ':memory:' }))).toBeInstanceOf(TypeError);
     expect(await rejectionOf(openSqliteStore({ path: 'x.db', maxBatch: 0 }))).toBeInstanceOf(RangeError);
+    for (const commitWindowMs of [-1, Number.NaN, 101, Infinity, '1' as unknown as number]) {
+      expect(await rejectionOf(openSqliteStore({ path: 'x.db', commitWindowMs }))).toBeInstanceOf(RangeError);
+    }
   });
 });
 

@@ -13,6 +13,8 @@ export interface WriterOptions {
   readonly path: string;
   /** Most requests committed in one transaction; more wait for the next one. */
   readonly maxBatch: number;
+  /** How long a commit may wait for more requests while others are writing (commitWindow.ts); 0: never. */
+  readonly commitWindowMs: number;
 }
 
 export type WriteRequest =
@@ -89,6 +91,8 @@ export interface WriterStats {
   readonly vaultWrites: number;
   /** Most requests committed in a single transaction. */
   readonly largestBatch: number;
+  /** Commits that waited for more requests first (the commit window). */
+  readonly heldCommits: number;
 }
 
 /**

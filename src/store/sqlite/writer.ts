@@ -38,7 +38,7 @@ export class BatchWriter {
   private readonly vaultGet;
   private readonly vaultInsert;
   private readonly vaultDelete;
-  private counters = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0 };
+  private counters = { transactions: 0, appends: 0, events: 0, conflicts: 0, vaultWrites: 0, largestBatch: 0, heldCommits: 0 };
 
   constructor(private readonly db: Db) {
     this.headOf = db.prepare<[string], { revision: number; hash: string }>(
@@ -67,6 +67,11 @@ export class BatchWriter {
 
   stats(): WriterStats {
     return { ...this.counters };
+  }
+
+  /** Counts a commit that the commit window held (the worker waits; this only counts). */
+  held(): void {
+    this.counters.heldCommits++;
   }
 
   /** Commits the batch; throws only when the error is fatal (after answering the batch). */

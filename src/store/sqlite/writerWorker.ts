@@ -4,8 +4,11 @@
 // Batching falls out of the event loop: while a transaction commits, this thread is blocked
 // and the main thread's requests pile up in the message port. When the commit returns, the
 // poll phase delivers all of them into `queue`, and only then does the `setImmediate` flush
-// run — so everything that arrived during one commit goes into the next one.
-import { parentPort, workerData } from 'node:worker_threads';
+// run — so everything that arrived during one commit goes into the next one. While others are
+// writing, a commit may also wait a moment for more (commitWindow.ts): the thread sleeps, then
+// takes what arrived straight from the port.
+import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { holdsCommit } from './commitWindow.js';
 import { openWriteConnection } from './schema.js';
 import { BatchWriter } from './writer.js';
 import { fromWire, type FromWriter, type ToWriter, type WriteRequest, type WriterOptions } from './protocol.js';
@@ -21,14 +24,19 @@ const isOptions = (value: unknown): value is WriterOptions =>
   'path' in value &&
   typeof value.path === 'string' &&
   'maxBatch' in value &&
-  typeof value.maxBatch === 'number';
+  typeof value.maxBatch === 'number' &&
+  'commitWindowMs' in value &&
+  typeof value.commitWindowMs === 'number';
 
 const start = (): void => {
   if (!isOptions(workerData)) throw new Error('writerWorker started without WriterOptions');
-  const { path, maxBatch } = workerData;
+  const { path, maxBatch, commitWindowMs } = workerData;
   const db = openWriteConnection(path);
   const writer = new BatchWriter(db);
   const queue: WriteRequest[] = [];
+  /** Requests in the last transaction, for the commit window's gate. */
+  let previousRequests = 0;
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let scheduled = false;
   let closing = false;
   let failed = false;
@@ -39,10 +47,24 @@ const start = (): void => {
     setImmediate(flush);
   };
 
+  const queuedEvents = (): number => {
+    let events = 0;
+    for (const request of queue) events += request.op === 'append' ? request.events.length : 1;
+    return events;
+  };
+
   const flush = (): void => {
     scheduled = false;
+    if (!failed && !closing && queue.length > 0 && holdsCommit(commitWindowMs, previousRequests, queuedEvents())) {
+      // Nothing notifies the sleeper: it always sleeps the whole window (the gate bounds when).
+      writer.held();
+      Atomics.wait(sleeper, 0, 0, commitWindowMs);
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) receive(m.message as ToWriter);
+    }
     if (!failed && queue.length > 0) {
-      const { replies, fatal } = writer.commit(queue.splice(0, maxBatch));
+      const batch = queue.splice(0, maxBatch);
+      previousRequests = batch.length;
+      const { replies, fatal } = writer.commit(batch);
       post({ kind: 'settled', replies, stats: writer.stats() });
       if (fatal !== undefined) {
         // Fail stop: after an I/O error the state on disk is unknown, and SQLite's own advice
@@ -62,13 +84,14 @@ const start = (): void => {
     }
   };
 
-  port.on('message', (message: ToWriter) => {
+  const receive = (message: ToWriter): void => {
     // A loop, not push(...requests): one message can carry more requests than a call can
     // take arguments.
     if (message.kind === 'requests') for (const request of message.requests) queue.push(fromWire(request));
     else closing = true;
     schedule();
-  });
+  };
+  port.on('message', receive);
   post({ kind: 'ready', stats: writer.stats() });
 };
 
