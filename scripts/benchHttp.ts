@@ -2,8 +2,9 @@
 // process of its own, on a temporary data directory (SigV4, the AWS JSON codec, the service, the
 // SQLite store with every usage event durably appended) — driven through @aws-sdk/client-kms
 // over keep-alive loopback HTTP from client processes (scripts/benchHttpClient.ts). Encrypt,
-// Decrypt and GenerateDataKey at concurrency 1, 8, 32 and 64: ops/s, p50/p99, and the server
-// process's CPU time per request.
+// Decrypt and GenerateDataKey at concurrency 1, 8, 32 and 64: ops/s, p50/p99, the server
+// process's CPU time per request (all threads, and split: main thread, store writer, the rest)
+// and the client processes' CPU time per request.
 // In the same run, the floor: a bare node:http server in a process of its own
 // (scripts/benchFloorServer.ts) that reads the body, parses the same JSON and answers a fixed
 // body, driven by the same SDK client — what HTTP, the SDK (serialising, signing, parsing) and
@@ -19,7 +20,7 @@
 // `npm run bench:http` builds first (the server runs from dist/, as `npm start` runs it).
 import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,10 @@ import type { ClientOperation, FromClient, ToClient } from './benchHttpClient.js
 
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const CLIENTS = Number(process.env['BENCH_HTTP_CLIENTS'] ?? 2);
-const CONCURRENCY = [1, 8, 32, 64] as const;
+// BENCH_HTTP_CONCURRENCY and BENCH_HTTP_OPERATIONS (comma-separated) narrow the sweep while
+// iterating on one point; BENCH_SERVER_NODE_OPTIONS passes V8/Node flags to the server process.
+const listOf = (name: string): string[] | undefined => process.env[name]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const CONCURRENCY: readonly number[] = listOf('BENCH_HTTP_CONCURRENCY')?.map(Number) ?? [1, 8, 32, 64];
 const PLAINTEXT_BYTES = 256;
 const TARGET = { concurrency: 32, encryptVsFloor: 0.5, p99Ms: 25 } as const;
 const ADMIN = { accessKeyId: 'AKIABENCHHTTPADMIN00', secretAccessKey: 'bench-http-secret-bench-http-secret-0000' };
@@ -42,8 +46,9 @@ const sdkClient = (endpoint: string, agent: http.Agent): KMSClient =>
 
 interface ServerProcess {
   readonly endpoint: string;
-  /** CPU time (user + system, all threads) the process has used so far, in ms; undefined off Linux. */
-  cpuMs(): number | undefined;
+  /** CPU time (user + system) each thread of the process has used so far, in ms; undefined off Linux. */
+  threadCpuMs(): Map<number, number> | undefined;
+  readonly pid: number | undefined;
   /** What it wrote to stderr (its log). */
   readonly log: string[];
   stop(): Promise<void>;
@@ -57,12 +62,17 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-const cpuMsOf = (pid: number): number | undefined => {
+/** CPU time (user + system) of each thread of a process, in ms, by thread id; undefined off Linux. */
+const threadCpuMsOf = (pid: number): Map<number, number> | undefined => {
   try {
-    // /proc/<pid>/stat: utime and stime are the 14th and 15th fields; the 2nd may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    const threads = new Map<number, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // stat: utime and stime are the 14th and 15th fields; the 2nd (the name) may hold spaces.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threads.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    }
+    return threads;
   } catch {
     return undefined;
   }
@@ -86,7 +96,8 @@ const startProcess = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<
       clearTimeout(timer);
       resolve({
         endpoint,
-        cpuMs: () => (child.pid === undefined ? undefined : cpuMsOf(child.pid)),
+        threadCpuMs: () => (child.pid === undefined ? undefined : threadCpuMsOf(child.pid)),
+        pid: child.pid,
         log,
         stop: () =>
           new Promise((done) => {
@@ -100,7 +111,26 @@ const startProcess = (args: readonly string[], env: NodeJS.ProcessEnv): Promise<
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${log.join('\n')}`)));
   });
 
-type Point = Figures & { readonly serverCpuUsPerOp?: number };
+/**
+ * The server's CPU time per request: all threads; its main thread (HTTP, SigV4, the service);
+ * its busiest other thread (keyledger's store writer, in practice); and the rest (V8's garbage
+ * collection helpers, libuv's pool).
+ */
+interface ServerCpu {
+  readonly serverCpuUsPerOp: number;
+  readonly serverThreadsUsPerOp: { readonly main: number; readonly busiestOther: number; readonly rest: number };
+}
+
+type Point = Figures & Partial<ServerCpu> & { readonly clientsCpuUsPerOp?: number };
+
+const serverCpu = (pid: number | undefined, before: Map<number, number>, after: Map<number, number>, ops: number): ServerCpu => {
+  const spent = [...after].map(([tid, ms]) => ({ tid, ms: ms - (before.get(tid) ?? 0) }));
+  const perOp = (ms: number): number => Math.round((ms * 1000) / ops);
+  const total = spent.reduce((sum, t) => sum + t.ms, 0);
+  const main = spent.find((t) => t.tid === pid)?.ms ?? 0;
+  const busiestOther = Math.max(0, ...spent.filter((t) => t.tid !== pid).map((t) => t.ms));
+  return { serverCpuUsPerOp: perOp(total), serverThreadsUsPerOp: { main: perOp(main), busiestOther: perOp(busiestOther), rest: perOp(total - main - busiestOther) } };
+};
 
 const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-000000000000';
 
@@ -149,15 +179,16 @@ const point = async (server: ServerProcess, clients: readonly Client[], operatio
     client.send({ type: 'run', operation, concurrency: share, seconds: SECONDS });
   });
   await Promise.all(used.map((c) => c.next('open')));
-  const before = server.cpuMs();
+  const before = server.threadCpuMs();
   const results = (await Promise.all(used.map((c) => c.next('result')))) as Extract<FromClient, { type: 'result' }>[];
-  const after = server.cpuMs();
+  const after = server.threadCpuMs();
   const figures = figuresOf(concurrency, results.flatMap((r) => r.latencies), Math.max(...results.map((r) => r.seconds)));
   if (before === undefined || after === undefined || figures.ops === 0) return figures;
-  return { ...figures, serverCpuUsPerOp: Math.round(((after - before) * 1000) / figures.ops) };
+  const clientsCpuUsPerOp = Math.round((results.reduce((sum, r) => sum + r.cpuMs, 0) * 1000) / figures.ops);
+  return { ...figures, ...serverCpu(server.pid, before, after, figures.ops), clientsCpuUsPerOp };
 };
 
-const OPERATIONS: readonly ClientOperation[] = ['Encrypt', 'Decrypt', 'GenerateDataKey'];
+const OPERATIONS = (listOf('BENCH_HTTP_OPERATIONS') ?? ['Encrypt', 'Decrypt', 'GenerateDataKey']) as readonly ClientOperation[];
 type Sweep = Record<ClientOperation, Point[]>;
 
 /**
@@ -215,7 +246,7 @@ const main = async (): Promise<void> => {
   const clients: Client[] = [];
   try {
     const keyledgerServer = await startProcess(
-      ['dist/src/cli/main.js', 'serve', '--data-dir', dir, '--host', '127.0.0.1', '--port', '0'],
+      [...(listOf('BENCH_SERVER_NODE_OPTIONS') ?? []), 'dist/src/cli/main.js', 'serve', '--data-dir', dir, '--host', '127.0.0.1', '--port', '0'],
       { KEYLEDGER_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, KEYLEDGER_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEYLEDGER_ROOT_KEY: randomBytes(32).toString('base64') },
     );
     started.push(keyledgerServer);

@@ -24,7 +24,13 @@ export type ToClient =
 export type FromClient =
   | { readonly type: 'ready' }
   | { readonly type: 'open' }
-  | { readonly type: 'result'; readonly latencies: number[]; readonly seconds: number }
+  | {
+      readonly type: 'result';
+      readonly latencies: number[];
+      readonly seconds: number;
+      /** This process's CPU time (user + system, all threads) over the measured window, in ms. */
+      readonly cpuMs: number;
+    }
   | { readonly type: 'failed'; readonly message: string };
 
 const send = (message: FromClient): void => void process.send?.(message);
@@ -52,8 +58,14 @@ const setup = (m: Extract<ToClient, { type: 'setup' }>): void => {
 const run = async ({ operation, concurrency, seconds }: Extract<ToClient, { type: 'run' }>): Promise<void> => {
   const op = call;
   if (op === undefined) throw new Error('run before setup');
-  const { latencies, seconds: measured } = await closedLoop(concurrency, seconds, (i) => op(operation, i), { onOpen: () => send({ type: 'open' }) });
-  send({ type: 'result', latencies, seconds: measured });
+  let opened = process.cpuUsage();
+  const onOpen = (): void => {
+    opened = process.cpuUsage();
+    send({ type: 'open' });
+  };
+  const { latencies, seconds: measured } = await closedLoop(concurrency, seconds, (i) => op(operation, i), { onOpen });
+  const { user, system } = process.cpuUsage(opened);
+  send({ type: 'result', latencies, seconds: measured, cpuMs: (user + system) / 1000 });
 };
 
 process.on('message', (m: ToClient) => {
