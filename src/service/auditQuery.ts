@@ -85,13 +85,14 @@ const eventAt = async (store: EventStore, position: number): Promise<RecordedEve
  * The traces of one stream's events in the window: from picked members where the store can,
  * each event of a type outside MEMBER_TYPES then read whole; else from whole events.
  */
-async function* tracesOccurred(store: EventStore, window: Window, stream: string, strings: Strings): AsyncIterable<readonly AuditTrace[]> {
+async function* tracesOccurred(store: EventStore, window: Window, stream: string, strings: Strings, dataMentions?: string): AsyncIterable<readonly AuditTrace[]> {
   if (store.readOccurredMembers === undefined) {
     yield* tracesOf(store.readOccurred({ ...window, stream }));
     return;
   }
   // A page at a time: a yield per event would cost a promise per event.
-  for await (const page of store.readOccurredMembers({ ...window, stream }, TRACE_MEMBERS)) {
+  const pages = store.readOccurredMembers({ ...window, stream, ...(dataMentions !== undefined ? { dataMentions } : {}) }, TRACE_MEMBERS);
+  for await (const page of pages) {
     const traces: AuditTrace[] = [];
     for (const members of page) {
       if (MEMBER_TYPES.has(members.type)) {
@@ -123,7 +124,9 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
     for await (const page of pages) for (const t of page) if (keep === undefined || keep(t)) found.push(t);
   };
   const strings = new Strings();
-  const streamIn = (stream: string) => (window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream, strings));
+  /** A stream's traces in the window; with `mentioning`, those of events whose data does not hold it may be left out. */
+  const streamIn = (stream: string, mentioning?: string) =>
+    window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream, strings, mentioning);
   const { heads } = await store.streamHeads();
   const streams = heads.map((h) => h.stream);
   const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
@@ -134,7 +137,9 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
   if (filter.keyArn !== undefined) {
     const keyArn = filter.keyArn;
     await take(streamIn(`key-${keyArn}`));
-    for (const stream of auditStreams) await take(streamIn(stream), (t) => resourcesOf(t).includes(keyArn));
+    // A day stream records every key's requests: the store may pass over those whose data
+    // does not name this key (most of them), and the filter decides.
+    for (const stream of auditStreams) await take(streamIn(stream, keyArn), (t) => resourcesOf(t).includes(keyArn));
   }
   const aliasPrefix = `alias-${scopePrefix(filter.keyArn ?? filter.aliasArn ?? '')}alias/`;
   // Alias streams are read whole: an alias event's record names the key the alias pointed to

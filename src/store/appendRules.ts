@@ -8,6 +8,7 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type ReadAllOptions,
+  type MembersWindow,
   type OccurredWindow,
   type ReadStreamOptions,
 } from './eventStore.js';
@@ -119,9 +120,10 @@ export const checkOccurredWindow = (window: OccurredWindow): OccurredWindow => {
 };
 
 /** A window of one stream (readOccurredMembers). */
-export const checkMembersWindow = (window: OccurredWindow & { readonly stream: string }): OccurredWindow & { readonly stream: string } => {
+export const checkMembersWindow = (window: MembersWindow): MembersWindow => {
   checkOccurredWindow(window);
   if (window.stream === undefined) throw new TypeError('"stream" expected: members are read one stream at a time');
+  if (window.dataMentions !== undefined && typeof window.dataMentions !== 'string') throw new TypeError('"dataMentions" expected a string');
   return window;
 };
 

@@ -158,6 +158,18 @@ export interface OccurredWindow {
  * Members of events' data and metadata, each named by its path of object member names
  * (`['request', 'requestId']` is `metadata.request.requestId`).
  */
+/** The window of readOccurredMembers: one stream's. */
+export interface MembersWindow extends OccurredWindow {
+  readonly stream: string;
+  /**
+   * A hint: an event whose data holds no string equal to this one (as a member's value or name,
+   * at any depth) may be left out. The events handed out are a superset of those whose data
+   * does — the reader still decides — but a store can skip most of a stream cheaply: the audit
+   * of one key reads the audit log's day streams, where few requests name that key.
+   */
+  readonly dataMentions?: string;
+}
+
 export interface MemberPaths {
   readonly data: readonly (readonly string[])[];
   readonly metadata: readonly (readonly string[])[];
@@ -212,7 +224,7 @@ export interface EventStore {
    * `paths` name — for a reader that needs a few members of many events (the audit of a busy
    * key): only the members picked outlive the read, and SQLite hands out no chain links.
    */
-  readOccurredMembers?(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]>;
+  readOccurredMembers?(window: MembersWindow, paths: MemberPaths): AsyncIterable<readonly EventMembers[]>;
   /**
    * The events one request that spans streams wrote — a ReEncrypt (`request.operation`), whose
    * source and destination keys each get a KeyUsed — found by the metadata's

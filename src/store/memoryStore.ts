@@ -11,6 +11,7 @@ import {
   type EventMembers,
   type EventStore,
   type MemberPaths,
+  type MembersWindow,
   type ExpectedRevision,
   type KeyVault,
   type NewEvent,
@@ -137,11 +138,14 @@ export class MemoryEventStore implements EventStore {
     }
   }
 
-  async *readOccurredMembers(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
+  async *readOccurredMembers(window: MembersWindow, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
     checkMembersWindow(window);
     checkMemberPaths(paths);
+    // The hint taken as SQLite takes it: the data's text holds the string's JSON text.
+    const mentioned = window.dataMentions === undefined ? undefined : JSON.stringify(window.dataMentions);
     let page: EventMembers[] = [];
     for await (const event of this.readOccurred(window)) {
+      if (mentioned !== undefined && !this.rows[event.position - 1]!.data.includes(mentioned)) continue;
       page.push(pickMembers(event, paths));
       if (page.length === pageSize) {
         yield page;

@@ -4,7 +4,7 @@
 // would pin the WAL and stop checkpoints).
 import type Database from 'better-sqlite3';
 import { metadataWithLinks } from '../chain.js';
-import type { EventMembers, Json, JsonObject, MemberPaths, RecordedEvent, StoredEvent, StreamHead, StreamHeads } from '../eventStore.js';
+import type { EventMembers, JsonObject, MemberPaths, RecordedEvent, StoredEvent, StreamHead, StreamHeads } from '../eventStore.js';
 import { decodeJsonObject } from '../json.js';
 import { pickFrom } from '../members.js';
 import type { WireEvent } from './protocol.js';
@@ -60,6 +60,16 @@ const lazyEvent = (
     },
   };
 };
+
+/** Which rows membersPage reads: revisions [from, to) of a stream, see MembersWindow. */
+export interface MembersRange {
+  readonly stream: string;
+  readonly from: number;
+  readonly to: number;
+  readonly since: string | undefined;
+  readonly until: string | undefined;
+  readonly dataMentions: string | undefined;
+}
 
 /** A row of membersPage: position, revision, id, type, data, metadata (no links). */
 type PayloadRow = [number, number, string, string, string, string];
@@ -142,6 +152,7 @@ export class Reader {
   private readonly replay;
   private readonly atPosition;
   private readonly payloads;
+  private readonly payloadsMentioning;
 
   constructor(private readonly db: Db) {
     this.forwards = db
@@ -217,6 +228,11 @@ export class Reader {
         'SELECT position, revision, id, type, data, metadata FROM events WHERE stream = ? AND revision >= ? AND revision < ? ORDER BY revision LIMIT ?',
       )
       .raw(true);
+    this.payloadsMentioning = db
+      .prepare<[string, number, number, string, number], PayloadRow>(
+        'SELECT position, revision, id, type, data, metadata FROM events WHERE stream = ? AND revision >= ? AND revision < ? AND instr(data, ?) > 0 ORDER BY revision LIMIT ?',
+      )
+      .raw(true);
   }
 
   /**
@@ -277,32 +293,38 @@ export class Reader {
   }
 
   /**
-   * Up to `limit` events of `stream` from revision `from` (inclusive) to `to` (exclusive), each
-   * with the members `paths` name and its metadata's occurredAt; `next` is the revision to read
-   * from next. The rows come without their links (no hex to make) and their payloads are parsed
-   * here and dropped: V8's JSON.parse of a whole payload is several times faster than SQLite's
-   * json_extract of a few members of it (measured on a busy key's day), and nothing but the
-   * members picked outlives the page.
+   * Up to `limit` events of `stream` from revision `from` (inclusive) to `to` (exclusive), read
+   * as the members `paths` name, of those whose metadata's occurredAt is in [since, until);
+   * `next` is the revision to read from next. The rows come without their links (no hex to
+   * make) and their payloads are parsed here and dropped: V8's JSON.parse of a whole payload is
+   * several times faster than SQLite's json_extract of a few members of it (measured on a busy
+   * key's day), and nothing but the members picked outlives the page. An event outside the
+   * window has its data left unparsed. With `dataMentions`, SQLite passes over the rows whose
+   * data's text lacks that string's JSON text (MembersWindow): data is stored as canonical
+   * JSON, which writes every string as JSON.stringify does, so no row that holds it is missed.
    */
-  membersPage(stream: string, from: number, to: number, paths: MemberPaths, limit: number): { rows: [EventMembers, Json][]; next: number } {
-    const rows = this.payloads.all(stream, from, to, limit);
-    const out: [EventMembers, Json][] = [];
-    for (const [position, revision, id, type, dataText, metadataText] of rows) {
+  membersPage(range: MembersRange, paths: MemberPaths, limit: number): { members: EventMembers[]; next: number } {
+    const { stream, from, to, since, until, dataMentions } = range;
+    const rows =
+      dataMentions === undefined ? this.payloads.all(stream, from, to, limit) : this.payloadsMentioning.all(stream, from, to, JSON.stringify(dataMentions), limit);
+    const members: EventMembers[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const [position, revision, id, type, dataText, metadataText] = rows[i]!;
       const metadata = JSON.parse(metadataText) as JsonObject;
-      const data = JSON.parse(dataText) as JsonObject;
-      const event: EventMembers = {
+      const at = metadata['occurredAt'];
+      if (typeof at !== 'string' || (since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
+      members.push({
         stream,
         revision,
         position,
         id,
         type,
-        data: pickFrom(data, paths.data),
+        data: pickFrom(JSON.parse(dataText) as JsonObject, paths.data),
         metadata: pickFrom(metadata, paths.metadata),
-      };
-      out.push([event, metadata['occurredAt'] ?? null]);
+      });
     }
     const last = rows.at(-1);
-    return { rows: out, next: last === undefined || rows.length < limit ? to : last[1] + 1 };
+    return { members, next: last === undefined || rows.length < limit ? to : last[1] + 1 };
   }
 
   /** The first revision of `stream` (0..head) whose occurredAt is at or after `iso`; head + 1 if none. */

@@ -19,6 +19,7 @@ import {
   type ExpectedRevision,
   type KeyVault,
   type NewEvent,
+  type MembersWindow,
   type OccurredWindow,
   type OpenedStore,
   type ReadAllOptions,
@@ -182,8 +183,8 @@ class SqliteEventStore implements EventStore {
     yield* this.atPositions(this.open().occurred(since, until, stream));
   }
 
-  async *readOccurredMembers(window: OccurredWindow & { readonly stream: string }, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
-    const { since, until, stream } = checkMembersWindow(window);
+  async *readOccurredMembers(window: MembersWindow, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
+    const { since, until, stream, dataMentions } = checkMembersWindow(window);
     checkMemberPaths(paths);
     const range = this.open().occurredRange(stream, since, until);
     if (range === undefined) return;
@@ -192,12 +193,8 @@ class SqliteEventStore implements EventStore {
     // A page per read, as atPositions: no read held open across a yield. Revisions below `to`
     // are immutable, so pages read at different times still make one window.
     while (from < to) {
-      const { rows, next } = this.open().membersPage(stream, from, to, paths, pageSize);
-      const page: EventMembers[] = [];
-      for (const [event, at] of rows) {
-        if (typeof at === 'string' && (since === undefined || at >= since) && (until === undefined || at < until)) page.push(event);
-      }
-      if (page.length > 0) yield page;
+      const { members, next } = this.open().membersPage({ stream, from, to, since, until, dataMentions }, paths, pageSize);
+      if (members.length > 0) yield members;
       from = next;
     }
   }

@@ -3,7 +3,7 @@
 // would — on SQLite through indexes, on memory by scanning.
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import type { EventStore, NewEvent, OpenedStore, RecordedEvent } from '../../../src/store/eventStore.js';
+import type { EventStore, JsonObject, NewEvent, OpenedStore, RecordedEvent } from '../../../src/store/eventStore.js';
 import { collect, freshStream, newEvent, newEvents } from '../helpers.js';
 
 const at = (ms: number): string => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
@@ -137,6 +137,52 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
     await expect(collect(read({ stream: a }, { data: [[]], metadata: [] }))).rejects.toThrow(TypeError);
   });
 
+  it('may pass over events whose data does not hold the string a members read mentions, and never over one that does', async () => {
+    const read = store().readOccurredMembers?.bind(store());
+    if (read === undefined) return;
+    // Strings JSON writes with escapes (quotes, backslashes, control characters, a lone
+    // surrogate), non-ASCII, and the characters that frame JSON text, as values at any depth
+    // and as member names.
+    const tricky = ['arn:aws:kms:r:1:key/k', 'a"b', 'a\\b', '\\', 'tab\tand\nline', 'é ü 中 😀', '\ud800', '],[', '{"x":1}', ',', ''];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(fc.constantFrom(...tricky), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(5), fc.nat(5), fc.nat(3)), { minLength: 1, maxLength: 30 }),
+        async (strings, shapes) => {
+          const s = (i: number): string => strings[i % strings.length]!;
+          const a = freshStream('audit');
+          const data = shapes.map(([i, j, shape]): JsonObject => {
+            if (shape === 0) return { resources: [s(i)], note: s(j) };
+            if (shape === 1) return { deep: { [s(i)]: [1, { y: s(j) }] } };
+            if (shape === 2) return { n: i, text: `${s(i)}${s(j)}` };
+            return {};
+          });
+          await store().append(a, data.map((d, k) => newEvent('RequestRecorded', d, { occurredAt: at(k * 1000) })), 'no_stream');
+          const paths = { data: [['resources']], metadata: [['occurredAt']] };
+          const window = { since: at(0), until: at(shapes.length * 1000), stream: a };
+          // Both stores pass over every event whose data's text lacks the string's JSON text.
+          const nowhere = 'held by no payload of this test';
+          expect(await collect(read({ ...window, dataMentions: nowhere }, paths))).toEqual([]);
+          for (const wanted of new Set([...strings, nowhere])) {
+            const got = new Set<number>();
+            for await (const page of read({ ...window, dataMentions: wanted }, paths)) for (const m of page) got.add(m.revision);
+            data.forEach((d, revision) => {
+              if (holds(d, wanted)) expect(got.has(revision), `${JSON.stringify(wanted)} in ${JSON.stringify(d)}`).toBe(true);
+            });
+            // What passes is read as without the hint: the same members of the same events.
+            const all: unknown[] = [];
+            for await (const page of read(window, paths)) for (const m of page) if (got.has(m.revision)) all.push(m);
+            const hinted: unknown[] = [];
+            for await (const page of read({ ...window, dataMentions: wanted }, paths)) hinted.push(...page);
+            expect(hinted).toEqual(all);
+          }
+        },
+      ),
+      { numRuns: 30 },
+    );
+    await expect(collect(read({ stream: freshStream('audit'), dataMentions: 1 } as never, { data: [], metadata: [] }))).rejects.toThrow(TypeError);
+  });
+
   it("reads the members of exactly the window when a stream's clock steps back a little, over pages", async () => {
     const read = store().readOccurredMembers?.bind(store());
     if (read === undefined) return;
@@ -163,6 +209,14 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
       expect(whole).toEqual(exact);
     }
   });
+};
+
+/** Whether `value` holds `text` as a string or a member name, at any depth. */
+const holds = (value: unknown, text: string): boolean => {
+  if (typeof value === 'string') return value === text;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some((v) => holds(v, text));
+  return Object.entries(value).some(([k, v]) => k === text || holds(v, text));
 };
 
 /** The value at `path` through plain objects, null where there is none. */
