@@ -20,7 +20,7 @@ import { watchPrincipals } from './livePrincipals.js';
 import { type Logger, createLogger } from './logger.js';
 import { helpText, parseCommand } from './options.js';
 import { startCheckpointLoop, startSchedulerLoop } from './schedulerLoop.js';
-import { ENV, type Env, type ServeSettings, isLoopback, resolveServeSettings } from './settings.js';
+import { DEFAULTS, ENV, type Env, type ServeSettings, isLoopback, resolveServeSettings } from './settings.js';
 import { AUDIT_PUBLIC_KEY_FILE, ROOT_KEY_FILE, STORE_FILE, serveSpec } from './serveSpec.js';
 
 export interface ServeIo {
@@ -106,7 +106,7 @@ export const startServe = async (settings: ServeSettings, io: Partial<ServeIo> =
     const principals = await watchPrincipals(settings.dataDir, logger);
     undo.push(() => principals.close());
     const storeFile = join(settings.dataDir, STORE_FILE);
-    const opened = await openSqliteStore({ path: storeFile }).catch((e: unknown) => {
+    const opened = await openSqliteStore({ path: storeFile, commitWindowMs: settings.commitWindowMs ?? DEFAULTS.commitWindowMs }).catch((e: unknown) => {
       throw new CliError(`cannot open the store ${storeFile}: ${messageOf(e)}`);
     });
     undo.push(() => opened.close());

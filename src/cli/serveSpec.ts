@@ -42,6 +42,11 @@ export const serveOptions = {
     value: '<seconds>',
     description: `How often a signed checkpoint of the log is appended (also at start and\nat clean shutdown). Default ${DEFAULTS.checkpointIntervalSeconds}`,
   },
+  'commit-window': {
+    type: 'string',
+    value: '<ms>',
+    description: `While several clients write, how long a commit may wait for more requests\nso that one fsync carries them all (less CPU per request, a little more\nlatency); 0 commits at once. A lone client is never held. Default ${DEFAULTS.commitWindowMs}`,
+  },
   config: { type: 'string', value: '<file>', description: `JSON config file (keys below). Also ${ENV.config}.` },
 } as const;
 

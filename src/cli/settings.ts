@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS } from '../store/sqlite/sqliteStore.js';
 import { errnoCode, messageOf, usageError } from './cliError.js';
 
 export const DEFAULTS = {
@@ -18,6 +19,8 @@ export const DEFAULTS = {
   account: '111122223333',
   schedulerIntervalSeconds: 60,
   checkpointIntervalSeconds: 3600,
+  /** How long a commit may wait for more requests while others are writing (store/sqlite/commitWindow.ts). */
+  commitWindowMs: DEFAULT_COMMIT_WINDOW_MS,
 } as const;
 
 export const ENV = {
@@ -40,6 +43,7 @@ export interface ConfigFile {
   readonly insecurePlainHttpOnNonLoopback?: boolean;
   readonly schedulerIntervalSeconds?: number;
   readonly checkpointIntervalSeconds?: number;
+  readonly commitWindowMs?: number;
 }
 
 type Kind = 'string' | 'number' | 'boolean';
@@ -55,6 +59,7 @@ export const configKeys: Readonly<Record<keyof ConfigFile, { readonly kind: Kind
   insecurePlainHttpOnNonLoopback: { kind: 'boolean', doc: 'as --insecure-plain-http-on-non-loopback' },
   schedulerIntervalSeconds: { kind: 'number', doc: 'seconds between scheduler runs (as --scheduler-interval)' },
   checkpointIntervalSeconds: { kind: 'number', doc: 'seconds between signed checkpoints (as --checkpoint-interval)' },
+  commitWindowMs: { kind: 'number', doc: 'ms a commit may wait for more requests (as --commit-window)' },
 };
 
 const isKey = (key: string): key is keyof ConfigFile => Object.hasOwn(configKeys, key);
@@ -111,6 +116,7 @@ export interface ServeFlags extends CommonFlags {
   readonly 'insecure-plain-http-on-non-loopback'?: boolean | undefined;
   readonly 'scheduler-interval'?: string | undefined;
   readonly 'checkpoint-interval'?: string | undefined;
+  readonly 'commit-window'?: string | undefined;
 }
 
 export interface CommonSettings {
@@ -125,6 +131,8 @@ export interface ServeSettings extends CommonSettings {
   readonly tls?: { readonly certFile: string; readonly keyFile: string };
   readonly schedulerIntervalSeconds: number;
   readonly checkpointIntervalSeconds: number;
+  /** Default DEFAULTS.commitWindowMs. */
+  readonly commitWindowMs?: number;
 }
 
 const nonEmpty = (value: string | undefined): string | undefined => (value === undefined || value === '' ? undefined : value);
@@ -148,6 +156,14 @@ const parsePort = (port: string | number, source: string): number => {
 const parseInterval = (value: string | number): number => {
   const n = typeof value === 'number' ? value : /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < 1 || n > 86_400) throw usageError(`scheduler interval must be whole seconds 1–86400, got '${value}'`);
+  return n;
+};
+
+const parseCommitWindow = (value: string | number): number => {
+  const n = typeof value === 'number' ? value : /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > MAX_COMMIT_WINDOW_MS) {
+    throw usageError(`commit window must be milliseconds 0–${MAX_COMMIT_WINDOW_MS}, got '${value}'`);
+  }
   return n;
 };
 
@@ -197,5 +213,6 @@ export const resolveServeSettings = (flags: ServeFlags, env: Env): ServeSettings
     checkpointIntervalSeconds: parseInterval(
       nonEmpty(flags['checkpoint-interval']) ?? config.checkpointIntervalSeconds ?? DEFAULTS.checkpointIntervalSeconds,
     ),
+    commitWindowMs: parseCommitWindow(nonEmpty(flags['commit-window']) ?? config.commitWindowMs ?? DEFAULTS.commitWindowMs),
   };
 };

@@ -23,20 +23,21 @@ describe('serve settings', () => {
       account: '111122223333',
       schedulerIntervalSeconds: 60,
       checkpointIntervalSeconds: 3600,
+      commitWindowMs: 1,
     });
     expect(DEFAULTS.account).toBe('111122223333');
   });
 
   it('flags > environment > config file > defaults, for each setting', () => {
-    const config = configFile({ dataDir: '../from-config', host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, account: '444455556666' });
+    const config = configFile({ dataDir: '../from-config', host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, commitWindowMs: 0, account: '444455556666' });
     const env = { KEYLEDGER_CONFIG: config, KEYLEDGER_DATA_DIR: '/env/data', KEYLEDGER_HOST: '127.0.0.2', KEYLEDGER_PORT: '2002' };
     expect(resolveServeSettings({}, { KEYLEDGER_CONFIG: config })).toMatchObject({
       dataDir: resolve(config, '../../from-config'), // relative to the config file
-      host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, account: '444455556666',
+      host: '127.0.0.3', port: 3003, schedulerIntervalSeconds: 30, checkpointIntervalSeconds: 120, commitWindowMs: 0, account: '444455556666',
     });
     expect(resolveServeSettings({}, env)).toMatchObject({ dataDir: '/env/data', host: '127.0.0.2', port: 2002 });
-    expect(resolveServeSettings({ 'data-dir': '/flag/data', host: '127.0.0.1', port: '1001', 'scheduler-interval': '5', 'checkpoint-interval': '7', account: '777788889999' }, env)).toMatchObject({
-      dataDir: '/flag/data', host: '127.0.0.1', port: 1001, schedulerIntervalSeconds: 5, checkpointIntervalSeconds: 7, account: '777788889999',
+    expect(resolveServeSettings({ 'data-dir': '/flag/data', host: '127.0.0.1', port: '1001', 'scheduler-interval': '5', 'checkpoint-interval': '7', 'commit-window': '0.5', account: '777788889999' }, env)).toMatchObject({
+      dataDir: '/flag/data', host: '127.0.0.1', port: 1001, schedulerIntervalSeconds: 5, checkpointIntervalSeconds: 7, commitWindowMs: 0.5, account: '777788889999',
     });
     // --config wins over KEYLEDGER_CONFIG; an empty variable counts as unset.
     const other = configFile({ port: 4004 });
@@ -49,6 +50,10 @@ describe('serve settings', () => {
     expect(settings.tls).toEqual({ certFile: resolve(config, '../tls/cert.pem'), keyFile: resolve(config, '../tls/key.pem') });
     expect(settings.host).toBe('0.0.0.0');
     expect(() => resolveServeSettings({ 'tls-key': 'k.pem' }, {})).toThrow(/must be given together/);
+  });
+
+  it.each(['-1', '101', '1e3', '0x10', 'one', '.5'])('refuses --commit-window %s', (value) => {
+    expect(() => resolveServeSettings({ 'commit-window': value }, {})).toThrow(/commit window must be milliseconds 0–100/);
   });
 
   it('plain HTTP off loopback needs the explicit flag (or config key)', () => {
@@ -70,6 +75,8 @@ describe('serve settings', () => {
     ['{port: 1}', /is not valid JSON/],
     ['{"port": 70000}', /port number 0–65535/],
     ['{"schedulerIntervalSeconds": 0}', /whole seconds 1–86400/],
+    ['{"commitWindowMs": 101}', /milliseconds 0–100/],
+    ['{"commitWindowMs": -1}', /milliseconds 0–100/],
   ])('refuses config %s', (content, message) => {
     expect(() => resolveServeSettings({ config: configFile(content) }, {})).toThrow(message);
   });

@@ -63,9 +63,9 @@ export interface SqliteStore extends OpenedStore {
 }
 
 const pageSize = 1000;
-const DEFAULT_COMMIT_WINDOW_MS = 1;
+export const DEFAULT_COMMIT_WINDOW_MS = 1;
 /** A window longer than this would be a latency bug, not a tuning. */
-const MAX_COMMIT_WINDOW_MS = 100;
+export const MAX_COMMIT_WINDOW_MS = 100;
 
 export const openSqliteStore = async (options: SqliteStoreOptions): Promise<SqliteStore> => {
   const { path, maxBatch = 1000, commitWindowMs = DEFAULT_COMMIT_WINDOW_MS, readOnly = false } = options;
