@@ -31,7 +31,8 @@ import type { ClientOperation, FromClient, ToClient } from './benchHttpClient.js
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const CLIENTS = Number(process.env['BENCH_HTTP_CLIENTS'] ?? 2);
 // BENCH_HTTP_CONCURRENCY and BENCH_HTTP_OPERATIONS (comma-separated) narrow the sweep while
-// iterating on one point; BENCH_SERVER_NODE_OPTIONS passes V8/Node flags to the server process.
+// iterating on one point; BENCH_SERVER_NODE_OPTIONS passes V8/Node flags to the server process,
+// BENCH_SERVE_ARGS options to `keyledger serve` (e.g. --commit-window,0).
 const listOf = (name: string): string[] | undefined => process.env[name]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const CONCURRENCY: readonly number[] = listOf('BENCH_HTTP_CONCURRENCY')?.map(Number) ?? [1, 8, 32, 64];
 const PLAINTEXT_BYTES = 256;
@@ -246,7 +247,7 @@ const main = async (): Promise<void> => {
   const clients: Client[] = [];
   try {
     const keyledgerServer = await startProcess(
-      [...(listOf('BENCH_SERVER_NODE_OPTIONS') ?? []), 'dist/src/cli/main.js', 'serve', '--data-dir', dir, '--host', '127.0.0.1', '--port', '0'],
+      [...(listOf('BENCH_SERVER_NODE_OPTIONS') ?? []), 'dist/src/cli/main.js', 'serve', '--data-dir', dir, '--host', '127.0.0.1', '--port', '0', ...(listOf('BENCH_SERVE_ARGS') ?? [])],
       { KEYLEDGER_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, KEYLEDGER_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey, KEYLEDGER_ROOT_KEY: randomBytes(32).toString('base64') },
     );
     started.push(keyledgerServer);
