@@ -76,8 +76,9 @@ const start = (): void => {
     }
     if (failed) queue.length = 0; // the main thread has already failed these
     if (queue.length > 0) return schedule();
-    if (closing) {
+    if (closing && db.open) {
       // The last connection to close checkpoints the WAL into the database and removes it.
+      // (Once: a close that arrived during a commit window leaves one more flush scheduled.)
       db.close();
       post({ kind: 'closed' });
       port.removeAllListeners('message');
