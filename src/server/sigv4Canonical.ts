@@ -66,7 +66,16 @@ export const canonicalQuery = (query: string): string | undefined => {
 
 /** Trimmed, runs of whitespace collapsed to one space, several values joined with commas. */
 export const canonicalHeaderValue = (values: readonly string[]): string =>
-  values.map((v) => v.trim().replace(/\s+/g, ' ')).join(',');
+  values.length === 1 ? canonicalValue(values[0] ?? '') : values.map(canonicalValue).join(',');
+
+/** Whitespace other than a single space, or two whitespace characters in a row. */
+const NOT_CANONICAL_SPACE = /[^\S ]|\s\s/;
+
+const canonicalValue = (value: string): string => {
+  const trimmed = value.trim();
+  // Most values need no collapsing: test instead of building a copy.
+  return NOT_CANONICAL_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+};
 
 export interface CanonicalInput {
   readonly method: string;
@@ -79,16 +88,18 @@ export interface CanonicalInput {
 
 /** The canonical request, or undefined when a signed header is absent or the query is malformed. */
 export const canonicalRequest = (input: CanonicalInput): string | undefined => {
-  const query = canonicalQuery(input.query);
+  const query = input.query === '' ? '' : canonicalQuery(input.query);
   if (query === undefined) return undefined;
-  const lines: string[] = [];
+  // One string built by concatenation, which the hash flattens once, rather than arrays of
+  // lines joined twice: this runs for every request.
+  let canonical = `${input.method}\n${input.path === '/' ? '/' : canonicalUri(input.path)}\n${query}\n`;
   for (const name of input.signedHeaders) {
     const values = input.headers.get(name);
     if (values === undefined) return undefined;
-    lines.push(`${name}:${canonicalHeaderValue(values)}\n`);
+    canonical += `${name}:${canonicalHeaderValue(values)}\n`;
   }
-  return [input.method, canonicalUri(input.path), query, lines.join(''), input.signedHeaders.join(';'), input.payloadHash].join('\n');
+  return `${canonical}\n${input.signedHeaders.join(';')}\n${input.payloadHash}`;
 };
 
 export const stringToSign = (amzDate: string, scope: string, canonical: string): string =>
-  ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
+  `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${sha256Hex(canonical)}`;
