@@ -63,7 +63,7 @@ const parseWellFormed = (header: string): WireResult<ParsedAuthorization> | unde
     return undefined;
   }
   const credential = credentialScope(header.slice(CREDENTIAL.length, credentialEnd));
-  const signedHeaders = sortedSignedHeaders(header.slice(signedStart, signedEnd));
+  const signedHeaders = signedHeadersOf(header.slice(signedStart, signedEnd));
   if (credential === undefined || signedHeaders === undefined) return undefined;
   return ok({ credential, signedHeaders, signature: header.slice(signatureStart) });
 };
@@ -86,6 +86,17 @@ const credentialScope = (text: string): CredentialScope | undefined => {
   const d = c < 0 ? -1 : text.indexOf('/', c + 1);
   if (d < 0 || text.indexOf('/', d + 1) >= 0) return undefined;
   return { accessKeyId: text.slice(0, a), date: text.slice(a + 1, b), region: text.slice(b + 1, c), service: text.slice(c + 1, d), terminator: text.slice(d + 1) };
+};
+
+/** The last SignedHeaders list read (frozen, as it is shared): a client signs the same headers every time. */
+let lastSigned: { readonly text: string; readonly names: readonly string[] | undefined } = { text: '', names: undefined };
+
+const signedHeadersOf = (text: string): readonly string[] | undefined => {
+  if (text !== lastSigned.text) {
+    const names = sortedSignedHeaders(text);
+    lastSigned = { text, names: names && Object.freeze(names) };
+  }
+  return lastSigned.names;
 };
 
 /**

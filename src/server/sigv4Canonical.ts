@@ -98,7 +98,17 @@ export const canonicalRequest = (input: CanonicalInput): string | undefined => {
     if (values === undefined) return undefined;
     canonical += `${name}:${canonicalHeaderValue(values)}\n`;
   }
-  return `${canonical}\n${input.signedHeaders.join(';')}\n${input.payloadHash}`;
+  return `${canonical}\n${signedHeadersLine(input.signedHeaders)}\n${input.payloadHash}`;
+};
+
+/** The last list joined, when frozen (so unchanged since): the parser shares one list between requests. */
+let lastJoined: { readonly names: readonly string[] | undefined; readonly text: string } = { names: undefined, text: '' };
+
+const signedHeadersLine = (names: readonly string[]): string => {
+  if (names === lastJoined.names) return lastJoined.text;
+  const text = names.join(';');
+  if (Object.isFrozen(names)) lastJoined = { names, text };
+  return text;
 };
 
 export const stringToSign = (amzDate: string, scope: string, canonical: string): string =>
