@@ -8,8 +8,8 @@
 //   6. api.execute
 // Nothing reaches the api for a request rejected in 1–5; `onRejected` hears about each of
 // those, and is the only thing that does.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { randomUuid } from '../crypto/random.js';
 import type { Rejection } from '../service/requestRecorder.js';
 import type { KmsApi, OperationName, RequestContext } from '../service/shapes.js';
 import { parseAuthorization } from './authorizationHeader.js';
@@ -204,7 +204,7 @@ export const createKmsHttpHandler = (options: KmsHttpHandlerOptions): RequestLis
   };
 
   return (req, res) => {
-    const requestId = randomUUID();
+    const requestId = randomUuid();
     handle(req, res, requestId).catch((e: unknown) => {
       logger.error('KMS request handler failed', { requestId, error: e });
       if (res.headersSent) res.destroy();
