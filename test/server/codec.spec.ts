@@ -84,6 +84,23 @@ describe('strict base64', () => {
     );
   });
 
+  it('agrees with decoding and encoding again, whatever the last symbols and padding (property)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const symbol = fc.constantFrom(...alphabet.split(''));
+    const text = fc
+      .tuple(fc.uint8Array({ maxLength: 40 }), fc.array(symbol, { maxLength: 3 }), fc.constantFrom('', '=', '==', '==='))
+      .map(([bytes, tail, pad]) => Buffer.from(bytes).toString('base64').replace(/=+$/, '') + tail.join('') + pad);
+    fc.assert(
+      fc.property(text, (t) => {
+        const decoded = decodeBase64Strict(t);
+        const canonical = /^[A-Za-z0-9+/]*={0,2}$/.test(t) && t.length % 4 === 0 && Buffer.from(t, 'base64').toString('base64') === t;
+        expect(decoded !== undefined).toBe(canonical);
+        if (decoded !== undefined) expect(Buffer.from(decoded).equals(Buffer.from(t, 'base64'))).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('hands out a fresh copy, not a view of a shared pool', () => {
     const bytes = decodeBase64Strict('aGk=');
     expect(bytes?.buffer.byteLength).toBe(2);
