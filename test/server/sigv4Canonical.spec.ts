@@ -22,6 +22,43 @@ const headerValue = fc
   .array(fc.oneof(fc.string({ maxLength: 6 }), spaces, fc.constantFrom('attempt=1;', 'max=3', 'TrentService.Encrypt')), { maxLength: 6 })
   .map((parts) => parts.join(''));
 
+/** The plain reading of rawHeaders: a Map of lowercased names to every value in arrival order. */
+const referenceHeaders = (raw: readonly string[]): Map<string, string[]> => {
+  const headers = new Map<string, string[]>();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] ?? '').toLowerCase();
+    const values = headers.get(name);
+    if (values) values.push(raw[i + 1] ?? '');
+    else headers.set(name, [raw[i + 1] ?? '']);
+  }
+  return headers;
+};
+
+describe('headersFromRaw', () => {
+  it('answers like a Map of lowercased names to their values in arrival order (property)', () => {
+    const name = fc.oneof(fc.constantFrom('Host', 'host', 'HOST', 'X-Amz-Date', 'x-amz-date', 'User-Agent', '__proto__', 'constructor', 'İ', ''), fc.string({ maxLength: 5 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(name, fc.string({ maxLength: 5 })), { maxLength: 16 }), fc.boolean(), name, (pairs, odd, probe) => {
+        const raw = pairs.flat();
+        if (odd) raw.push('dangling');
+        const headers = headersFromRaw(raw);
+        const expected = referenceHeaders(raw);
+        expect(new Map(headers)).toEqual(expected);
+        expect([...headers.keys()]).toEqual([...expected.keys()]);
+        expect(headers.size).toBe(expected.size);
+        for (const n of [probe, probe.toLowerCase(), ...expected.keys()]) {
+          expect(headers.get(n)).toEqual(expected.get(n));
+          expect(headers.has(n)).toBe(expected.has(n));
+        }
+        const seen: [string, readonly string[]][] = [];
+        headers.forEach((values, n) => seen.push([n, values]));
+        expect(seen).toEqual([...expected.entries()]);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});
+
 describe('canonical request pieces', () => {
   it('canonicalHeaderValue trims, collapses whitespace runs to one space and joins with commas (property)', () => {
     fc.assert(
