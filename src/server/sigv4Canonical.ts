@@ -144,7 +144,10 @@ export const canonicalRequest = (input: CanonicalInput): string | undefined => {
   // One string built by concatenation, which the hash flattens once, rather than arrays of
   // lines joined twice: this runs for every request.
   let canonical = `${input.method}\n${input.path === '/' ? '/' : canonicalUri(input.path)}\n${query}\n`;
-  for (const name of input.signedHeaders) {
+  // An index loop: for-of over the parser's frozen list allocates an iterator result per name.
+  const names = input.signedHeaders;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
     const values = input.headers.get(name);
     if (values === undefined) return undefined;
     canonical += `${name}:${canonicalHeaderValue(values)}\n`;
