@@ -35,7 +35,9 @@ export const readBody = (req: IncomingMessage, maxBytes: number): Promise<BodyRe
       }
       chunks.push(chunk);
     };
-    const onEnd = (): void => finish({ kind: 'complete', body: Buffer.concat(chunks, size) });
+    // A body that came in one chunk is that chunk (Node's parser hands each chunk over as a
+    // copy of its own), so it need not be copied again.
+    const onEnd = (): void => finish({ kind: 'complete', body: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, size) });
     const onAbort = (): void => finish({ kind: 'aborted' });
     const onClose = (): void => {
       if (!req.complete) onAbort();

@@ -26,22 +26,28 @@ export const DEFAULT_SIGNING_KEY_CACHE_SIZE = 1024;
 export const createSigningKeyCache = (maxEntries = DEFAULT_SIGNING_KEY_CACHE_SIZE): SigningKeyCache => {
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw new RangeError(`"maxEntries" expected a positive integer, got ${maxEntries}`);
   const entries = new Map<string, Buffer>();
+  // The most recently used entry, checked first: one caller in one day asks for the same key
+  // again and again, and then neither the Map's key string nor its LRU reordering is needed
+  // (the entry is already the newest in the Map).
+  let last: { secretAccessKey: string; date: string; region: string; key: Buffer } | undefined;
   return {
     get(secretAccessKey, date, region) {
+      if (last !== undefined && last.secretAccessKey === secretAccessKey && last.date === date && last.region === region) return last.key;
       // NUL cannot occur in a date or region that passed the scope checks, so the key is unambiguous.
       const id = `${date}\0${region}\0${secretAccessKey}`;
-      const hit = entries.get(id);
-      if (hit) {
+      let key = entries.get(id);
+      if (key) {
         entries.delete(id);
-        entries.set(id, hit);
-        return hit;
+        entries.set(id, key);
+      } else {
+        key = deriveSigningKey(secretAccessKey, date, region, 'kms');
+        entries.set(id, key);
+        if (entries.size > maxEntries) {
+          const oldest = entries.keys().next();
+          if (!oldest.done) entries.delete(oldest.value);
+        }
       }
-      const key = deriveSigningKey(secretAccessKey, date, region, 'kms');
-      entries.set(id, key);
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
+      last = { secretAccessKey, date, region, key };
       return key;
     },
     get size() {

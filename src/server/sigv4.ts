@@ -97,6 +97,14 @@ const skewError = (amzDate: string, requestMs: number, nowMs: number) => {
   return invalidSignature(`Signature not yet current: ${amzDate} is still later than ${latest} (${now} + 15 min.)`);
 };
 
+/** The last X-Amz-Date read and its instant: requests sent in the same second carry the same one. */
+let lastAmzDate: { readonly text: string; readonly ms: number | undefined } = { text: '', ms: undefined };
+
+const requestTime = (amzDate: string): number | undefined => {
+  if (amzDate !== lastAmzDate.text) lastAmzDate = { text: amzDate, ms: parseAmzDate(amzDate) };
+  return lastAmzDate.ms;
+};
+
 export const verifySigV4 = (request: SignedRequest, options: VerifyOptions): WireResult<VerifiedIdentity> => {
   const authorization = request.headers.get('authorization');
   if (authorization === undefined) return fail(wireError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
@@ -108,7 +116,7 @@ export const verifySigV4 = (request: SignedRequest, options: VerifyOptions): Wir
   const { credential, signedHeaders, signature } = parsed.value;
 
   const amzDate = canonicalHeaderValue(dateValues ?? []);
-  const requestMs = parseAmzDate(amzDate);
+  const requestMs = requestTime(amzDate);
   if (requestMs === undefined) {
     return fail(wireError('IncompleteSignatureException', `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`));
   }
@@ -139,7 +147,8 @@ export const verifySigV4 = (request: SignedRequest, options: VerifyOptions): Wir
     return invalidSignature("The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
-  const canonical = canonicalRequest({ ...request, signedHeaders, payloadHash });
+  const { method, path, query, headers } = request;
+  const canonical = canonicalRequest({ method, path, query, headers, signedHeaders, payloadHash });
   if (canonical === undefined || !/^[0-9a-f]{64}$/.test(signature)) return invalidSignature(SIGNATURE_MISMATCH);
   const scope = `${credential.date}/${credential.region}/kms/aws4_request`;
   const key = (options.cache ?? createSigningKeyCache(1)).get(found.secretAccessKey, credential.date, credential.region);

@@ -9,7 +9,7 @@
 // Time-ordered ids append to the index's last pages instead. Uniqueness does not rest on the
 // clock: the 62 random bits alone make a collision negligible, and the counter keeps ids of one
 // process increasing even when the clock stands still or steps back.
-import { randomUUID } from 'node:crypto';
+import { randomUuid } from '../crypto/random.js';
 
 const HEX3 = Array.from({ length: 0x1000 }, (_, i) => i.toString(16).padStart(3, '0'));
 
@@ -33,7 +33,7 @@ export const newEventId = (): string => {
     const time = lastMs.toString(16).padStart(12, '0');
     prefix = `${time.slice(0, 8)}-${time.slice(8, 12)}-7`;
   }
-  // A v4 UUID's last 17 characters are its variant (10xx) and 62 random bits, from node's
-  // buffered CSPRNG.
-  return prefix + HEX3[counter]! + randomUUID().slice(18);
+  // A v4 UUID's last 17 characters are its variant (10xx) and 62 random bits, from the
+  // pooled CSPRNG.
+  return prefix + HEX3[counter]! + randomUuid().slice(18);
 };

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import * as crypto from '../../src/crypto/index.js';
-import { randomBytes } from '../../src/crypto/random.js';
+import { randomBytes, randomUuid } from '../../src/crypto/random.js';
 import { expectCryptoError } from './helpers.js';
 
 describe('randomBytes', () => {
@@ -80,5 +80,26 @@ describe('the public surface', () => {
     expect(crypto.envelopeOverhead(36)).toBe(131);
     expect(crypto.isCryptoError(new crypto.CryptoError('InvalidCiphertext', 'x'))).toBe(true);
     expect(crypto.isCryptoError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('randomUuid', () => {
+  it('is a version 4 UUID (RFC 9562 §5.4), lowercase, fresh each time', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 5_000; i++) {
+      const id = randomUuid();
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      seen.add(id);
+    }
+    expect(seen.size).toBe(5_000);
+  });
+
+  it('draws every random digit from the whole range', () => {
+    // 4,000 ids: each of the 30 fully random positions sees all 16 digits (a miss has odds ~1e-110).
+    const digits = Array.from({ length: 36 }, () => new Set<string>());
+    for (let i = 0; i < 4_000; i++) [...randomUuid()].forEach((c, at) => digits[at]?.add(c));
+    const random = [...Array(36).keys()].filter((at) => ![8, 13, 14, 18, 19, 23].includes(at));
+    for (const at of random) expect(digits[at]?.size).toBe(16);
+    expect([...(digits[19] ?? [])].sort()).toEqual(['8', '9', 'a', 'b']);
   });
 });

@@ -84,6 +84,23 @@ describe('strict base64', () => {
     );
   });
 
+  it('agrees with decoding and encoding again, whatever the last symbols and padding (property)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const symbol = fc.constantFrom(...alphabet.split(''));
+    const text = fc
+      .tuple(fc.uint8Array({ maxLength: 40 }), fc.array(symbol, { maxLength: 3 }), fc.constantFrom('', '=', '==', '==='))
+      .map(([bytes, tail, pad]) => Buffer.from(bytes).toString('base64').replace(/=+$/, '') + tail.join('') + pad);
+    fc.assert(
+      fc.property(text, (t) => {
+        const decoded = decodeBase64Strict(t);
+        const canonical = /^[A-Za-z0-9+/]*={0,2}$/.test(t) && t.length % 4 === 0 && Buffer.from(t, 'base64').toString('base64') === t;
+        expect(decoded !== undefined).toBe(canonical);
+        if (decoded !== undefined) expect(Buffer.from(decoded).equals(Buffer.from(t, 'base64'))).toBe(true);
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
   it('hands out a fresh copy, not a view of a shared pool', () => {
     const bytes = decodeBase64Strict('aGk=');
     expect(bytes?.buffer.byteLength).toBe(2);
@@ -111,5 +128,78 @@ describe('encodeOutput', () => {
     expect(() => encodeOutput({ a: new Date(Number.NaN) })).toThrow(UnserializableOutputError);
     expect(() => encodeOutput({ a: 1n })).toThrow(UnserializableOutputError);
     expect(() => encodeOutput([1])).toThrow(UnserializableOutputError);
+  });
+});
+
+describe('encodeOutput against the plain encoding (copy to JSON values, then JSON.stringify)', () => {
+  type Json = null | boolean | number | string | Json[] | { [member: string]: Json };
+  const reference = (output: unknown): string => {
+    const toJson = (value: unknown): Json | undefined => {
+      if (value === undefined) return undefined;
+      if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+      if (typeof value === 'number') {
+        if (!Number.isFinite(value)) throw new UnserializableOutputError('non-finite');
+        return value;
+      }
+      if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+      if (value instanceof Date) {
+        if (Number.isNaN(value.getTime())) throw new UnserializableOutputError('invalid Date');
+        return value.getTime() / 1000;
+      }
+      if (Array.isArray(value)) return value.map((item: unknown) => toJson(item) ?? null);
+      if (typeof value === 'object') {
+        const proto: unknown = Object.getPrototypeOf(value);
+        if (proto !== Object.prototype && proto !== null) throw new UnserializableOutputError('unexpected object');
+        const out = Object.create(null) as { [member: string]: Json };
+        for (const [name, member] of Object.entries(value)) {
+          const json = toJson(member);
+          if (json !== undefined) out[name] = json;
+        }
+        return out;
+      }
+      throw new UnserializableOutputError('unexpected');
+    };
+    const json = toJson(output ?? {});
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UnserializableOutputError('output is not a structure');
+    return JSON.stringify(json);
+  };
+  const outcome = (f: () => string) => {
+    try {
+      return { text: f() };
+    } catch (e) {
+      return { error: e instanceof UnserializableOutputError };
+    }
+  };
+  const leaf = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 6 }),
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(-0, 1e21, 5e-324, Number.MAX_VALUE),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.uint8Array({ maxLength: 12 }),
+    fc.date(),
+    fc.constantFrom(new Date(Number.NaN), new Map(), 1n, Symbol('s'), () => 1),
+  );
+  const key = fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('__proto__', '0', '10', '2', 'constructor', 'a"b'));
+  const { tree } = fc.letrec((tie) => ({
+    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('struct'), tie('bare')),
+    array: fc.array(tie('tree'), { maxLength: 4 }),
+    struct: fc.array(fc.tuple(key, tie('tree')), { maxLength: 5 }).map((pairs) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of pairs) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return o;
+    }),
+    bare: fc.array(fc.tuple(key, tie('tree')), { maxLength: 3 }).map((pairs) => Object.assign(Object.create(null) as object, Object.fromEntries(pairs))),
+  }));
+
+  it('writes the same text, and refuses the same values (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(tree, fc.constantFrom(undefined, null, [], 'x', new Uint8Array(2), new Date(0))), (output) => {
+        expect(outcome(() => encodeOutput(output))).toEqual(outcome(() => reference(output)));
+      }),
+      { numRuns: 10_000 },
+    );
   });
 });

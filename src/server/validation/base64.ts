@@ -6,14 +6,22 @@
 
 const shape = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
 /** The decoded bytes, or undefined when `text` is not canonical padded base64. */
 export const decodeBase64Strict = (text: string): Uint8Array | undefined => {
   if (!shape.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text) return undefined;
+  // Given the shape, the encoding is canonical exactly when the bits the last symbol carries
+  // beyond the data are zero (§3.5): 4 of them before "==", 2 before "=". Checked in place
+  // rather than by encoding the bytes again and comparing.
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (padding > 0) {
+    const last = ALPHABET.indexOf(text.charAt(text.length - padding - 1));
+    if ((last & (padding === 2 ? 0x0f : 0x03)) !== 0) return undefined;
+  }
   // A copy, not a view: small Buffers share Node's allocation pool, and the service may zero
   // what it was given.
-  return new Uint8Array(bytes);
+  return new Uint8Array(Buffer.from(text, 'base64'));
 };
 
 export const encodeBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');

@@ -142,6 +142,20 @@ export const validationError = (violations: readonly string[]) =>
     `${violations.length} validation error${violations.length === 1 ? '' : 's'} detected: ${violations.join('; ')}`,
   );
 
+type Members = readonly (readonly [name: string, member: AnyMemberSchema, wireName: string])[];
+
+/** Each schema's members and their wire names, listed once: the schemas are constant tables. */
+const schemaMembers = new WeakMap<object, Members>();
+
+const membersOf = (schema: Readonly<Record<string, AnyMemberSchema>>): Members => {
+  let members = schemaMembers.get(schema);
+  if (members === undefined) {
+    members = Object.entries(schema).map(([name, member]) => [name, member, wireName(name)] as const);
+    schemaMembers.set(schema, members);
+  }
+  return members;
+};
+
 /**
  * Decodes a request structure. The caller's schema is what links the result to its type
  * (see StructureSchema); here it is walked generically.
@@ -153,13 +167,13 @@ export const decodeStructure = <T>(schema: Readonly<Record<string, AnyMemberSche
   const out: Violations = { list: [] };
   const decoded: Record<string, unknown> = {};
   try {
-    for (const [name, member] of Object.entries(schema)) {
+    for (const [name, member, wire] of membersOf(schema)) {
       const raw = Object.hasOwn(body, name) ? body[name] : undefined;
       if (raw === undefined || raw === null) {
-        if (member.required) out.list.push(`Value null at '${wireName(name)}' failed to satisfy constraint: Member must not be null`);
+        if (member.required) out.list.push(`Value null at '${wire}' failed to satisfy constraint: Member must not be null`);
         continue;
       }
-      decoded[name] = decodeMember(member, raw, wireName(name), out);
+      decoded[name] = decodeMember(member, raw, wire, out);
     }
   } catch (e) {
     if (e instanceof TypeMismatch) return fail(wireError('SerializationException', e.message));

@@ -37,9 +37,67 @@ const toJson = (value: unknown, path: string): Json | undefined => {
   throw new UnserializableOutputError(`unexpected ${typeof value} at ${path}`);
 };
 
+/** Thrown by `textOf` for anything it leaves to toJson, which then reports it with its path. */
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * The JSON text of `value` written directly, member by member, for what outputs are made of
+ * (strings, finite numbers, booleans, null, blobs, dates, arrays and plain structures):
+ * exactly JSON.stringify(toJson(value)), without the copy, the entries arrays and the path
+ * strings toJson builds for every member. Anything else throws NOT_PLAIN.
+ */
+const textOf = (value: unknown): string | undefined => {
+  switch (typeof value) {
+    case 'undefined':
+      return undefined;
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw NOT_PLAIN;
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw NOT_PLAIN;
+  }
+  if (value === null) return 'null';
+  // Standard base64 needs no escaping inside a JSON string.
+  if (value instanceof Uint8Array) return `"${encodeBase64(value)}"`;
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    if (Number.isNaN(ms)) throw NOT_PLAIN;
+    return JSON.stringify(ms / 1000);
+  }
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) text += `${i === 0 ? '' : ','}${textOf(value[i]) ?? 'null'}`;
+    return `${text}]`;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw NOT_PLAIN;
+  let text = '';
+  for (const name of Object.keys(value)) {
+    const member = textOf((value as Record<string, unknown>)[name]);
+    if (member !== undefined) text += `${text === '' ? '{' : ','}${JSON.stringify(name)}:${member}`;
+  }
+  return text === '' ? '{}' : `${text}}`;
+};
+
 /** The JSON text of an operation's output; `{}` for empty outputs. */
 export const encodeOutput = (output: unknown): string => {
-  const json = toJson(output ?? {}, '$');
+  const value = output ?? {};
+  if (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof Date)) {
+    try {
+      const text = textOf(value);
+      if (text !== undefined) return text;
+    } catch (e) {
+      if (e !== NOT_PLAIN) throw e;
+    }
+  }
+  // The general path: the same text, and the errors with their paths.
+  const json = toJson(value, '$');
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UnserializableOutputError('output is not a structure');
   return JSON.stringify(json);
 };
