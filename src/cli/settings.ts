@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS } from '../store/sqlite/sqliteStore.js';
+import { DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS } from '../store/sqlite/commitWindow.js';
 import { errnoCode, messageOf, usageError } from './cliError.js';
 
 export const DEFAULTS = {

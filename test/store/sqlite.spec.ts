@@ -2,9 +2,13 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RecordedEvent, StoreUnavailableError } from '../../src/store/eventStore.js';
+import { type FromWriter, toWire, type WriterOptions } from '../../src/store/sqlite/protocol.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { workerSpecOf } from '../../src/store/sqlite/workerSpec.js';
 import { describeEventStoreContract } from './contract.js';
 import { collect, freshStream, newEvent, newEvents, rejectionOf, tempDir, tick } from './helpers.js';
 
@@ -129,16 +133,51 @@ describe('SQLite store', () => {
     expect(store.stats().heldCommits).toBe(0);
   });
 
-  it('commits a held request on close instead of dropping it', async () => {
-    const { store, path } = await open({ commitWindowMs: 100 });
+  it('does not hold the first request after a quiet spell longer than the window', async () => {
+    const { store } = await open({ commitWindowMs: 20 });
     await Promise.all([store.store.append(freshStream(), [newEvent()], 'no_stream'), store.store.append(freshStream(), [newEvent()], 'no_stream')]);
-    const stream = freshStream();
-    const held = store.store.append(stream, [newEvent()], 'no_stream');
-    await tick();
-    await store.close();
-    expect((await held).nextExpectedRevision).toBe(0);
-    const reopened = await reopen(path);
-    expect(await collect(reopened.store.readStream(stream))).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await store.store.append(freshStream(), [newEvent()], 'no_stream');
+    expect(store.stats().heldCommits).toBe(0);
+  });
+
+  it('commits what a held commit gathered, and closes once, when close arrives during the window', async () => {
+    // The store's own close waits for every answer before it sends close, so the thread is
+    // driven directly here: requests, close and one more request all land inside one window.
+    const temp = tempDir();
+    cleanups.push(temp.remove);
+    const path = join(temp.dir, 'keyledger.db');
+    const spec = workerSpecOf('writerWorker');
+    const workerData: WriterOptions = { path, maxBatch: 1000, commitWindowMs: 100 };
+    const worker = spec.kind === 'file' ? new Worker(spec.url, { workerData }) : new Worker(spec.code, { eval: true, workerData });
+    cleanups.push(async () => void (await worker.terminate()));
+    const messages: FromWriter[] = [];
+    const arrived = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => void (messages.length >= count ? resolve() : setTimeout(check, 5));
+        check();
+      });
+    worker.on('message', (m: FromWriter) => messages.push(m));
+    await arrived(1); // ready
+    const append = (seq: number) => toWire({ op: 'append', seq, stream: `s-${seq}`, expected: 'no_stream', events: [{ id: randomUUID(), type: 'T', data: '{}', metadata: '{}' }] });
+    worker.postMessage({ kind: 'requests', requests: [append(1), append(2)] }); // others are writing
+    await arrived(2);
+    worker.postMessage({ kind: 'requests', requests: [append(3)] }); // held for the window...
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    worker.postMessage({ kind: 'requests', requests: [append(4)] }); // ...which gathers these
+    worker.postMessage({ kind: 'close' });
+    worker.postMessage({ kind: 'requests', requests: [append(5)] });
+    await arrived(4);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // time for any second 'closed'
+    const kinds = messages.map((m) => m.kind);
+    expect(kinds).toEqual(['ready', 'settled', 'settled', 'closed']);
+    const held = messages[2];
+    if (held?.kind !== 'settled') throw new Error('expected the held batch settled');
+    expect(held.replies.map((r) => [r.seq, r.ok])).toEqual([[3, true], [4, true], [5, true]]);
+    expect(held.stats.heldCommits).toBe(1);
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => void db.close());
+    expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 5 });
   });
 
   it('caps a transaction at maxBatch requests', async () => {

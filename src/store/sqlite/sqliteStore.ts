@@ -39,6 +39,7 @@ import { checkVaultId, checkWrapped } from '../vaultRules.js';
 import type { WriterStats } from './protocol.js';
 import { decodeEvent, Reader } from './reader.js';
 import { openReadConnection, openReadOnlyDatabase } from './schema.js';
+import { DEFAULT_COMMIT_WINDOW_MS, MAX_COMMIT_WINDOW_MS } from './commitWindow.js';
 import { WriterClient } from './writerClient.js';
 
 export interface SqliteStoreOptions {
@@ -47,9 +48,9 @@ export interface SqliteStoreOptions {
   /** Most requests the writer commits in one transaction (default 1000). */
   readonly maxBatch?: number;
   /**
-   * How long a commit may wait for more requests while others are writing, in ms (default 1;
-   * 0 commits at once). See commitWindow.ts: it trades up to this much latency for less CPU
-   * per request under concurrent load, and never delays a lone writer.
+   * How long a commit may wait for more requests while others are writing, in ms (default 1,
+   * at most 100; 0 commits at once). See commitWindow.ts: it trades up to this much latency for
+   * less CPU per request under concurrent load, and never holds a lone writer.
    */
   readonly commitWindowMs?: number;
   /** Open an existing, migrated file without a writer: reads only, appends and vault writes
@@ -63,9 +64,6 @@ export interface SqliteStore extends OpenedStore {
 }
 
 const pageSize = 1000;
-export const DEFAULT_COMMIT_WINDOW_MS = 1;
-/** A window longer than this would be a latency bug, not a tuning. */
-export const MAX_COMMIT_WINDOW_MS = 100;
 
 export const openSqliteStore = async (options: SqliteStoreOptions): Promise<SqliteStore> => {
   const { path, maxBatch = 1000, commitWindowMs = DEFAULT_COMMIT_WINDOW_MS, readOnly = false } = options;
@@ -257,8 +255,8 @@ class SqliteKeyVault implements KeyVault {
   ) {}
 
   async put(id: string, wrapped: Uint8Array): Promise<void> {
-    // Copied now: the request is cloned to the writer a microtask later, and a caller that
-    // wipes its buffer right after calling put must not have zeros stored.
+    // Copied now: the request is cloned to the writer at the end of this turn of the event
+    // loop, and a caller that wipes its buffer right after calling put must not have zeros stored.
     const request = { op: 'put', id: checkVaultId(id), wrapped: Uint8Array.from(checkWrapped(wrapped)) } as const;
     await writable(this.writer).submit(request);
   }

@@ -8,7 +8,7 @@
 // writing, a commit may also wait a moment for more (commitWindow.ts): the thread sleeps, then
 // takes what arrived straight from the port.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { holdsCommit } from './commitWindow.js';
+import { holdsCommit, keepsHolding, WINDOW_SLICE_MS } from './commitWindow.js';
 import { openWriteConnection } from './schema.js';
 import { BatchWriter } from './writer.js';
 import { fromWire, type FromWriter, type ToWriter, type WriteRequest, type WriterOptions } from './protocol.js';
@@ -34,8 +34,9 @@ const start = (): void => {
   const db = openWriteConnection(path);
   const writer = new BatchWriter(db);
   const queue: WriteRequest[] = [];
-  /** Requests in the last transaction, for the commit window's gate. */
+  /** Requests in the last transaction, and when it ended: the commit window's gate. */
   let previousRequests = 0;
+  let previousEnded = -Infinity;
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
   let scheduled = false;
   let closing = false;
@@ -53,18 +54,28 @@ const start = (): void => {
     return events;
   };
 
+  /** Sleeps in slices, taking what arrived from the port after each, until the window is over or the batch needs no more. */
+  const hold = (): void => {
+    writer.held();
+    const deadline = performance.now() + commitWindowMs;
+    for (;;) {
+      const left = deadline - performance.now();
+      if (!keepsHolding(left, closing, queue.length, maxBatch, queuedEvents())) return;
+      Atomics.wait(sleeper, 0, 0, Math.min(WINDOW_SLICE_MS, left));
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) receive(m.message as ToWriter);
+    }
+  };
+
   const flush = (): void => {
     scheduled = false;
-    if (!failed && !closing && queue.length > 0 && holdsCommit(commitWindowMs, previousRequests, queuedEvents())) {
-      // Nothing notifies the sleeper: it always sleeps the whole window (the gate bounds when).
-      writer.held();
-      Atomics.wait(sleeper, 0, 0, commitWindowMs);
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) receive(m.message as ToWriter);
+    if (!failed && !closing && queue.length > 0 && holdsCommit(commitWindowMs, previousRequests, performance.now() - previousEnded, queuedEvents())) {
+      hold();
     }
     if (!failed && queue.length > 0) {
       const batch = queue.splice(0, maxBatch);
       previousRequests = batch.length;
       const { replies, fatal } = writer.commit(batch);
+      previousEnded = performance.now();
       post({ kind: 'settled', replies, stats: writer.stats() });
       if (fatal !== undefined) {
         // Fail stop: after an I/O error the state on disk is unknown, and SQLite's own advice
