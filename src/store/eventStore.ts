@@ -154,10 +154,6 @@ export interface OccurredWindow {
   readonly stream?: string;
 }
 
-/**
- * Members of events' data and metadata, each named by its path of object member names
- * (`['request', 'requestId']` is `metadata.request.requestId`).
- */
 /** The window of readOccurredMembers: one stream's. */
 export interface MembersWindow extends OccurredWindow {
   readonly stream: string;
@@ -170,6 +166,10 @@ export interface MembersWindow extends OccurredWindow {
   readonly dataMentions?: string;
 }
 
+/**
+ * Members of events' data and metadata, each named by its path of object member names
+ * (`['request', 'requestId']` is `metadata.request.requestId`).
+ */
 export interface MemberPaths {
   readonly data: readonly (readonly string[])[];
   readonly metadata: readonly (readonly string[])[];
