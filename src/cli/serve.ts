@@ -11,6 +11,7 @@ import type { RejectedRequest } from '../server/kmsHttpHandler.js';
 import { createSigV4Authenticator } from '../server/sigv4.js';
 import { Keyledger } from '../service/keyledger.js';
 import type { EventStore } from '../store/eventStore.js';
+import { AuditThread } from '../service/admin/auditThread.js';
 import { openSqliteStore } from '../store/sqlite/sqliteStore.js';
 import { type AdminSetup, adminFromEnv, ensureAdmin } from './adminCredentials.js';
 import { startBanner } from './banner.js';
@@ -110,8 +111,11 @@ export const startServe = async (settings: ServeSettings, io: Partial<ServeIo> =
       throw new CliError(`cannot open the store ${storeFile}: ${messageOf(e)}`);
     });
     undo.push(() => opened.close());
+    // The admin API's audit lookups run on a thread of their own, with its own connection.
+    const auditPages = new AuditThread(storeFile);
+    undo.push(() => auditPages.close());
     const auditPublicKeyFile = join(settings.dataDir, AUDIT_PUBLIC_KEY_FILE);
-    const kms = await Keyledger.open({ store: opened.store, vault: opened.vault, rootKey: rootKey.key, auditPublicKeyFile }).catch((e: unknown) => {
+    const kms = await Keyledger.open({ store: opened.store, vault: opened.vault, rootKey: rootKey.key, auditPublicKeyFile, auditPages }).catch((e: unknown) => {
       throw new CliError(`cannot load the keys in ${storeFile}: ${messageOf(e)}`);
     });
     undo.push(() => kms.close());

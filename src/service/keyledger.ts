@@ -16,6 +16,7 @@ import type { EventStore, KeyVault } from '../store/eventStore.js';
 import { type AdminContext, adminHandlers, adminResources, requireAdminRole } from './admin/adminReads.js';
 import type { AdminApi, AdminInput, AdminOperationName, AdminOutput, AdminRequestContext } from './admin/adminShapes.js';
 import { VerifyRuns } from './admin/verifyRuns.js';
+import { type AuditPages, auditPagesOn } from './admin/auditLookup.js';
 import type { Clock, Handler, ServiceContext } from './context.js';
 import { Checkpointer, type CheckpointOutcome } from './forensics/checkpoints.js';
 import { handlers } from './operations/index.js';
@@ -37,6 +38,8 @@ export interface KeyledgerOptions {
   /** Where to export the audit public key (PEM) when the audit key is created, e.g.
    *  `<data dir>/audit-key.pub`: `keyledger verify` needs only it and a copy of the log. */
   readonly auditPublicKeyFile?: string;
+  /** Where the admin API's audit pages are computed; default: on the caller's thread, from `store`. */
+  readonly auditPages?: AuditPages;
 }
 
 const systemClock: Clock = { now: () => new Date() };
@@ -86,7 +89,7 @@ export class Keyledger implements KmsApi, AdminApi {
     const kms = new Keyledger(svc, runner, recorder);
     const { store, vault, rootKey, auditPublicKeyFile: publicKeyFile } = options;
     kms.checkpointer = new Checkpointer({ store, vault, rootKey, clock, publicKeyFile });
-    kms.admin = { store, verifyRuns: new VerifyRuns(store, () => kms.auditPublicKey(), clock) };
+    kms.admin = { store, verifyRuns: new VerifyRuns(store, () => kms.auditPublicKey(), clock), auditPages: options.auditPages ?? auditPagesOn(store) };
     return kms;
   }
 

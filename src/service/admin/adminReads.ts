@@ -6,7 +6,7 @@ import { kmsError } from '../../domain/errors.js';
 import type { EventStore } from '../../store/eventStore.js';
 import type { RequestContext } from '../shapes.js';
 import type { AdminInput, AdminOperationName, AdminOutput } from './adminShapes.js';
-import { lookupAuditEvents } from './auditLookup.js';
+import { type AuditPages, lookupAuditEvents } from './auditLookup.js';
 import { getAliasHistory, getAliasStateAsOf, getKeyHistory, getKeyStateAsOf } from './historyReads.js';
 import { namedKey } from './references.js';
 import type { VerifyRuns } from './verifyRuns.js';
@@ -14,6 +14,8 @@ import type { VerifyRuns } from './verifyRuns.js';
 export interface AdminContext {
   readonly store: EventStore;
   readonly verifyRuns: VerifyRuns;
+  /** Where audit pages are computed (the server: its audit thread). */
+  readonly auditPages: AuditPages;
 }
 
 type AdminHandler<O extends AdminOperationName> = (ctx: AdminContext, input: AdminInput<O>, request: RequestContext) => Promise<AdminOutput<O>>;
@@ -23,7 +25,7 @@ export const adminHandlers: { readonly [O in AdminOperationName]: AdminHandler<O
   GetKeyHistory: (ctx, input, request) => getKeyHistory(ctx.store, input, request),
   GetAliasStateAsOf: (ctx, input, request) => getAliasStateAsOf(ctx.store, input, request),
   GetAliasHistory: (ctx, input, request) => getAliasHistory(ctx.store, input, request),
-  LookupAuditEvents: (ctx, input, request) => lookupAuditEvents(ctx.store, input, request),
+  LookupAuditEvents: (ctx, input, request) => lookupAuditEvents(ctx.auditPages, input, request),
   VerifyLog: (ctx) => ctx.verifyRuns.run(),
 };
 

@@ -1,13 +1,21 @@
 // The audit trail over HTTP: `keyledger audit`'s filter, answered by the same queryAudit
 // (../auditQuery.ts) and handed out a page at a time. Records are in log order of each request's
 // first event — queryAudit's promise — so a page boundary is a log position.
+//
+// A page is computed where the server says (AuditPages): on the server, a thread of its own
+// (auditThread.ts), off the event loop that answers KMS requests; else here.
 import type { AuditFilter } from '../../projections/auditFilter.js';
 import type { EventStore } from '../../store/eventStore.js';
 import { queryAudit } from '../auditQuery.js';
 import type { RequestContext } from '../shapes.js';
-import type { AdminInput, AdminOutput } from './adminShapes.js';
+import type { AdminInput, AdminOutput, PageInput } from './adminShapes.js';
 import { pageOf } from './paging.js';
 import { filterReference, namedAlias, namedKey } from './references.js';
+
+/** Who computes a page of audit records: auditPage on some store, in some thread. */
+export interface AuditPages {
+  page(filter: AuditFilter, page: PageInput): Promise<AdminOutput<'LookupAuditEvents'>>;
+}
 
 /** The AuditFilter a lookup asks for; key and alias references resolve in the caller's scope. */
 export const auditFilterOf = (input: AdminInput<'LookupAuditEvents'>, request: RequestContext): AuditFilter => ({
@@ -22,12 +30,20 @@ export const auditFilterOf = (input: AdminInput<'LookupAuditEvents'>, request: R
   ...(input.Until !== undefined ? { until: input.Until } : {}),
 });
 
+/** One page of the records matching `filter`. */
+export const auditPage = async (store: EventStore, filter: AuditFilter, input: PageInput): Promise<AdminOutput<'LookupAuditEvents'>> => {
+  const page = pageOf('LookupAuditEvents', filter, await queryAudit(store, filter), (e) => e.position, input);
+  return { Records: page.items.map((e) => e.record), ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
+};
+
+/** AuditPages on this thread. */
+export const auditPagesOn = (store: EventStore): AuditPages => ({ page: (filter, input) => auditPage(store, filter, input) });
+
 export const lookupAuditEvents = async (
-  store: EventStore,
+  pages: AuditPages,
   input: AdminInput<'LookupAuditEvents'>,
   request: RequestContext,
 ): Promise<AdminOutput<'LookupAuditEvents'>> => {
   const filter = auditFilterOf(input, request);
-  const page = pageOf('LookupAuditEvents', filter, await queryAudit(store, filter), (e) => e.position, input);
-  return { Records: page.items.map((e) => e.record), ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
+  return pages.page(filter, { ...(input.Limit !== undefined ? { Limit: input.Limit } : {}), ...(input.NextToken !== undefined ? { NextToken: input.NextToken } : {}) });
 };

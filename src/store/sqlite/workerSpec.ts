@@ -17,10 +17,10 @@ export type WorkerSpec =
 
 export const writerWorkerSpec = (): WorkerSpec => workerSpecOf('writerWorker');
 
-/** The module `name` beside this one, as a worker of either kind. */
-export const workerSpecOf = (name: string): WorkerSpec => {
-  const ext = extname(fileURLToPath(import.meta.url));
-  const url = new URL(`./${name}${ext}`, import.meta.url);
+/** The module `name` beside `base` (by default, beside this one), as a worker of either kind. */
+export const workerSpecOf = (name: string, base: string = import.meta.url): WorkerSpec => {
+  const ext = extname(fileURLToPath(base));
+  const url = new URL(`./${name}${ext}`, base);
   if (ext !== '.ts') return { kind: 'file', url };
   // Resolved here, so it works whatever the working directory of the process is.
   const tsxApi = import.meta.resolve('tsx/esm/api');

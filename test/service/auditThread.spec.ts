@@ -1,0 +1,99 @@
+// The admin API's audit thread (src/service/admin/auditThread.ts) on a real SQLite file: its
+// pages are the pages computed on the main thread, it sees what is committed after it started,
+// a stale token is refused with the same KMS error, and it stops when idle or closed and
+// starts again when asked.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditPage } from '../../src/service/admin/auditLookup.js';
+import { AuditThread } from '../../src/service/admin/auditThread.js';
+import type { AuditFilter } from '../../src/projections/auditFilter.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqliteStore.js';
+import { isKmsError } from '../../src/domain/errors.js';
+import { tempDir } from '../store/helpers.js';
+import { type Harness, openHarness } from './harness.js';
+
+const dir = tempDir();
+const path = join(dir.dir, 'keyledger.db');
+let opened: SqliteStore;
+let h: Harness;
+let keyArn: string;
+
+beforeAll(async () => {
+  opened = await openSqliteStore({ path });
+  h = await openHarness({ store: opened.store, vault: opened.vault });
+  keyArn = (await h.call('CreateKey', {})).KeyMetadata.Arn;
+  for (let i = 0; i < 230; i++) {
+    h.clock.advanceMs(1000);
+    await h.call('Encrypt', { KeyId: keyArn, Plaintext: new Uint8Array([i]) }, i % 3 === 0 ? { principalArn: 'arn:aws:iam::111122223333:user/bob' } : {});
+  }
+  await h.call('DescribeKey', { KeyId: 'alias/none' }).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await opened.close();
+  dir.remove();
+});
+
+/** Every page of `filter` through `page`, with the tokens that chained them. */
+const allPages = async (page: (filter: AuditFilter, input: { Limit?: number; NextToken?: string }) => Promise<{ Records: readonly unknown[]; NextToken?: string }>, filter: AuditFilter) => {
+  const pages: { Records: readonly unknown[]; NextToken?: string }[] = [];
+  let token: string | undefined;
+  do {
+    const p = await page(filter, { Limit: 100, ...(token !== undefined ? { NextToken: token } : {}) });
+    pages.push(p);
+    token = p.NextToken;
+  } while (token !== undefined);
+  return pages;
+};
+
+describe('the audit thread', () => {
+  it("answers every page as the main thread computes it, and sees what was committed after it started", async () => {
+    const thread = new AuditThread(path);
+    try {
+      for (const filter of [{ keyArn }, { principalArn: 'arn:aws:iam::111122223333:user/bob' }, { since: '2026-01-01T00:01:00.000Z', until: '2026-01-01T00:02:00.000Z' }, {}]) {
+        const there = await allPages((f, p) => thread.page(f, p), filter);
+        const here = await allPages((f, p) => auditPage(opened.store, f, p), filter);
+        expect(there).toEqual(here);
+        expect(there.flatMap((p) => p.Records).length).toBeGreaterThan(0);
+      }
+      const before = (await allPages((f, p) => thread.page(f, p), { keyArn })).flatMap((p) => p.Records).length;
+      await h.call('Encrypt', { KeyId: keyArn, Plaintext: new Uint8Array([1]) });
+      const after = (await allPages((f, p) => thread.page(f, p), { keyArn })).flatMap((p) => p.Records).length;
+      expect(after).toBe(before + 1);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('refuses a token of another question with InvalidMarkerException, as the main thread does', async () => {
+    const thread = new AuditThread(path);
+    try {
+      const first = await thread.page({ keyArn }, { Limit: 10 });
+      expect(first.NextToken).toBeDefined();
+      const refusal = await thread.page({ principalArn: 'arn:aws:iam::111122223333:user/bob' }, { NextToken: first.NextToken! }).catch((e: unknown) => e);
+      expect(isKmsError(refusal) && refusal.code).toBe('InvalidMarkerException');
+      // The thread is still there for the next question.
+      expect((await thread.page({ keyArn }, { Limit: 1 })).Records).toHaveLength(1);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('stops when idle and starts again when asked; once closed, it refuses', async () => {
+    const thread = new AuditThread(path, 50);
+    const once = await thread.page({ keyArn }, { Limit: 5 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((thread as unknown as { running: unknown }).running).toBeUndefined();
+    expect(await thread.page({ keyArn }, { Limit: 5 })).toEqual(once);
+    await thread.close();
+    await expect(thread.page({ keyArn }, {})).rejects.toThrow('closed');
+  });
+
+  it('fails a lookup, not the process, when the thread cannot open the file', async () => {
+    const thread = new AuditThread(join(dir.dir, 'no-such.db'));
+    const failure = await thread.page({ keyArn }, {}).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Error);
+    expect(isKmsError(failure)).toBe(false);
+    await thread.close();
+  });
+});
