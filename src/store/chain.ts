@@ -109,7 +109,8 @@ export const eventHashOf = (stream: string, revision: number, id: string, type: 
   return oneShotHash('sha256', scratchView(o + HASH_BYTES), 'hex');
 };
 
-const isLowerHex64 = (text: string): boolean => {
+/** 64 lowercase hex characters, checked a character code at a time: the hot path's form of isHash. */
+export const isLowerHex64 = (text: string): boolean => {
   if (text.length !== 2 * HASH_BYTES) return false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -6,7 +6,7 @@
 // event's hash from its stored bytes (chain.ts), and compares `prev` with the predecessor's
 // hash. Only when something is wrong does `diagnose` look further (one indexed read) to tell a
 // deleted event from a misplaced one.
-import { eventHash, GENESIS_HASH } from '../../store/chain.js';
+import { eventHash, GENESIS_HASH, isLowerHex64 } from '../../store/chain.js';
 import type { SegmentStream } from '../../store/chainSegments.js';
 import type { EventStore, StoredEvent, StreamHead } from '../../store/eventStore.js';
 import { CHECKPOINT_STREAM, type HeadEntry } from './checkpointFormat.js';
@@ -23,7 +23,8 @@ interface StreamState {
 export type Suspect =
   | { readonly what: 'order'; readonly event: StoredEvent; readonly expected: number }
   | { readonly what: 'content'; readonly event: StoredEvent; readonly computed: string }
-  | { readonly what: 'link'; readonly event: StoredEvent; readonly expectedPrev: string };
+  | { readonly what: 'link'; readonly event: StoredEvent; readonly expectedPrev: string }
+  | { readonly what: 'malformed-link'; readonly event: StoredEvent };
 
 export class ChainWalker {
   private readonly streams = new Map<string, StreamState>();
@@ -41,6 +42,8 @@ export class ChainWalker {
     const state = this.streams.get(e.stream);
     const expected = state === undefined ? 0 : state.revision + 1;
     if (e.revision !== expected) return { what: 'order', event: e, expected };
+    // Not a hash at all (its column edited past the schema's checks): no link to follow.
+    if (!isLowerHex64(e.prev)) return { what: 'malformed-link', event: e };
     const computed = eventHash(e);
     if (computed !== e.hash) return { what: 'content', event: e, computed };
     const expectedPrev = state === undefined ? GENESIS_HASH : state.hash;
@@ -83,6 +86,10 @@ export class ChainWalker {
     switch (suspect.what) {
       case 'content':
         return problem('edited', stream, revision, `its content hashes to ${suspect.computed}, not its stored ${suspect.event.hash}`, at);
+      case 'malformed-link': {
+        const stored = suspect.event.prev.length > 80 ? `${suspect.event.prev.slice(0, 80)}…` : suspect.event.prev;
+        return problem('edited', stream, revision, `its link to the event before is not a hash: '${stored}'`, at);
+      }
       case 'link': {
         const before = revision === 0 ? 'a first event links to 64 zeros' : `revision ${revision - 1} hashes to ${suspect.expectedPrev}`;
         return problem('edited', stream, revision, `it links to ${suspect.event.prev}, but ${before}`, at);

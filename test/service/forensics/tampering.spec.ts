@@ -84,6 +84,16 @@ describe('verify on a real SQLite data directory', () => {
     expectProblem(result, { kind: 'edited', stream: k2(), revision: 1, position: positionOf(k2(), 1) });
   });
 
+  it('names an event whose link or hash is no hash at all, its columns edited past the schema checks', async () => {
+    for (const [column, value] of [['prev', "X'0102'"], ['prev', 'NULL'], ['prev', "'not hex'"], ['prev', '7'], ['hash', "X'00'"], ['hash', 'NULL']] as const) {
+      const result = await tamperAndVerify(data, (db) => {
+        db.pragma('ignore_check_constraints = ON');
+        db.prepare(`UPDATE events SET ${column} = ${value} WHERE stream = ? AND revision = 2`).run(k1());
+      });
+      expectProblem(result, { kind: 'edited', stream: k1(), revision: 2, position: positionOf(k1(), 2) });
+    }
+  });
+
   it('names an event deleted from the middle of a stream', async () => {
     const result = await tamperAndVerify(data, (db) => db.prepare('DELETE FROM events WHERE stream = ? AND revision = 2').run(k1()));
     expectProblem(result, { kind: 'missing', stream: k1(), revision: 2, position: positionOf(k1(), 3) });
