@@ -109,8 +109,32 @@ export const eventHashOf = (stream: string, revision: number, id: string, type: 
   return oneShotHash('sha256', scratchView(o + HASH_BYTES), 'hex');
 };
 
-/** 64 lowercase hex characters, checked a character code at a time: the hot path's form of isHash. */
-export const isLowerHex64 = (text: string): boolean => {
+/**
+ * The first column of a stored row that is not of its kind — a revision that is no integer, a
+ * text that is a blob or a number, a link that is no hash — or undefined when all are. A log's
+ * rows can only be so by tampering past the schema's checks; a verifier names such a row as
+ * edited rather than stumbling over it.
+ */
+export const malformedChainColumn = (row: {
+  readonly stream: unknown;
+  readonly revision: unknown;
+  readonly id: unknown;
+  readonly type: unknown;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly prev: unknown;
+}): string | undefined => {
+  if (typeof row.stream !== 'string') return 'stream';
+  if (typeof row.revision !== 'number' || !Number.isSafeInteger(row.revision) || row.revision < 0) return 'revision';
+  if (typeof row.id !== 'string') return 'id';
+  if (typeof row.type !== 'string') return 'type';
+  if (typeof row.data !== 'string') return 'data';
+  if (typeof row.metadata !== 'string') return 'metadata';
+  if (typeof row.prev !== 'string' || !isLowerHex64(row.prev)) return 'prev';
+  return undefined;
+};
+
+const isLowerHex64 = (text: string): boolean => {
   if (text.length !== 2 * HASH_BYTES) return false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -10,7 +10,7 @@
 //
 // A segment never explains a failure: it names the first position it could not vouch for, and
 // the caller walks the log in one piece to say what is wrong there and where it starts.
-import { eventHashOf, isLowerHex64 } from './chain.js';
+import { eventHashOf } from './chain.js';
 import type { StoredEvent } from './eventStore.js';
 
 /** Log positions (after, through]. */
@@ -58,8 +58,14 @@ export class SegmentChecker {
   add(position: number, stream: string, revision: number, id: string, type: string, data: string, metadata: string, prev: string, hash: string): boolean {
     if (this.broken !== undefined) return false;
     const state = this.open.get(stream);
-    // A malformed link breaks the segment like a wrong one: the walk in one piece names it.
-    if (!isLowerHex64(prev) || eventHashOf(stream, revision, id, type, data, metadata, prev) !== hash || (state !== undefined && (revision !== state.revision + 1 || prev !== state.hash))) {
+    let computed: string | undefined;
+    try {
+      computed = eventHashOf(stream, revision, id, type, data, metadata, prev);
+    } catch {
+      // A column of the wrong kind breaks the segment like a wrong hash: the walk in one piece names it.
+      computed = undefined;
+    }
+    if (computed !== hash || (state !== undefined && (revision !== state.revision + 1 || prev !== state.hash))) {
       this.broken = position;
       return false;
     }

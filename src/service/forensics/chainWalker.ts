@@ -6,7 +6,7 @@
 // event's hash from its stored bytes (chain.ts), and compares `prev` with the predecessor's
 // hash. Only when something is wrong does `diagnose` look further (one indexed read) to tell a
 // deleted event from a misplaced one.
-import { eventHash, GENESIS_HASH, isLowerHex64 } from '../../store/chain.js';
+import { eventHash, GENESIS_HASH, malformedChainColumn } from '../../store/chain.js';
 import type { SegmentStream } from '../../store/chainSegments.js';
 import type { EventStore, StoredEvent, StreamHead } from '../../store/eventStore.js';
 import { CHECKPOINT_STREAM, type HeadEntry } from './checkpointFormat.js';
@@ -19,12 +19,23 @@ interface StreamState {
   position: number;
 }
 
+/** What each column of a stored event holds, for naming one that holds something else. */
+const COLUMN_KINDS: Readonly<Record<string, string>> = {
+  stream: 'a stream name',
+  revision: 'a revision (an integer from 0)',
+  id: 'an event id',
+  type: 'an event type',
+  data: 'JSON text',
+  metadata: 'JSON text',
+  prev: 'a hash (32 bytes)',
+};
+
 /** What `visit` found wrong, before `diagnose` names it. */
 export type Suspect =
   | { readonly what: 'order'; readonly event: StoredEvent; readonly expected: number }
   | { readonly what: 'content'; readonly event: StoredEvent; readonly computed: string }
   | { readonly what: 'link'; readonly event: StoredEvent; readonly expectedPrev: string }
-  | { readonly what: 'malformed-link'; readonly event: StoredEvent };
+  | { readonly what: 'malformed'; readonly event: StoredEvent; readonly expected: number };
 
 export class ChainWalker {
   private readonly streams = new Map<string, StreamState>();
@@ -42,9 +53,13 @@ export class ChainWalker {
     const state = this.streams.get(e.stream);
     const expected = state === undefined ? 0 : state.revision + 1;
     if (e.revision !== expected) return { what: 'order', event: e, expected };
-    // Not a hash at all (its column edited past the schema's checks): no link to follow.
-    if (!isLowerHex64(e.prev)) return { what: 'malformed-link', event: e };
-    const computed = eventHash(e);
+    let computed: string;
+    try {
+      computed = eventHash(e);
+    } catch {
+      // A column of the wrong kind (edited past the schema's checks): nothing to hash.
+      return { what: 'malformed', event: e, expected };
+    }
     if (computed !== e.hash) return { what: 'content', event: e, computed };
     const expectedPrev = state === undefined ? GENESIS_HASH : state.hash;
     if (e.prev !== expectedPrev) return { what: 'link', event: e, expectedPrev };
@@ -83,13 +98,21 @@ export class ChainWalker {
   async diagnose(suspect: Suspect): Promise<VerifyProblem> {
     const { stream, revision, position } = suspect.event;
     const at = { position };
+    // A column of the wrong kind, edited past the schema's checks — a revision that is no
+    // integer, a payload that is a blob, a link that is no hash — is what is wrong, whatever
+    // else the walk made of the event.
+    const column = malformedChainColumn(suspect.event);
+    if (column !== undefined) {
+      const value: unknown = suspect.event[column as keyof StoredEvent];
+      const shown = typeof value === 'string' ? `'${value.length > 80 ? `${value.slice(0, 80)}…` : value}'` : Buffer.isBuffer(value) ? `a ${value.length}-byte blob` : String(value);
+      const where = column === 'revision' && 'expected' in suspect ? suspect.expected : revision;
+      return problem('edited', String(stream), where, `its ${column} is ${shown}, not ${COLUMN_KINDS[column] ?? 'what the schema holds'}`, at);
+    }
     switch (suspect.what) {
       case 'content':
         return problem('edited', stream, revision, `its content hashes to ${suspect.computed}, not its stored ${suspect.event.hash}`, at);
-      case 'malformed-link': {
-        const stored = suspect.event.prev.length > 80 ? `${suspect.event.prev.slice(0, 80)}…` : suspect.event.prev;
-        return problem('edited', stream, revision, `its link to the event before is not a hash: '${stored}'`, at);
-      }
+      case 'malformed':
+        return problem('edited', String(stream), revision, 'its columns cannot be hashed', at);
       case 'link': {
         const before = revision === 0 ? 'a first event links to 64 zeros' : `revision ${revision - 1} hashes to ${suspect.expectedPrev}`;
         return problem('edited', stream, revision, `it links to ${suspect.event.prev}, but ${before}`, at);
