@@ -124,6 +124,9 @@ export const checkMembersWindow = (window: MembersWindow): MembersWindow => {
   checkOccurredWindow(window);
   if (window.stream === undefined) throw new TypeError('"stream" expected: members are read one stream at a time');
   if (window.dataMentions !== undefined && typeof window.dataMentions !== 'string') throw new TypeError('"dataMentions" expected a string');
+  if (window.fromRevision !== undefined && !isRevision(window.fromRevision)) {
+    throw new RangeError(`"fromRevision" expected a revision >= 0, got ${String(window.fromRevision)}`);
+  }
   return window;
 };
 

@@ -164,6 +164,8 @@ export interface MembersWindow extends OccurredWindow {
    * of one key reads the audit log's day streams, where few requests name that key.
    */
   readonly dataMentions?: string;
+  /** Only the stream's events from this revision on (default 0): a reader resuming where it left off. */
+  readonly fromRevision?: number;
 }
 
 /**

@@ -144,7 +144,9 @@ export class MemoryEventStore implements EventStore {
     // The hint taken as SQLite takes it: the data's text holds the string's JSON text.
     const mentioned = window.dataMentions === undefined ? undefined : JSON.stringify(window.dataMentions);
     let page: EventMembers[] = [];
+    const fromRevision = window.fromRevision ?? 0;
     for await (const event of this.readOccurred(window)) {
+      if (event.revision < fromRevision) continue;
       if (mentioned !== undefined && !this.rows[event.position - 1]!.data.includes(mentioned)) continue;
       page.push(pickMembers(event, paths));
       if (page.length === pageSize) {

@@ -182,11 +182,11 @@ class SqliteEventStore implements EventStore {
   }
 
   async *readOccurredMembers(window: MembersWindow, paths: MemberPaths): AsyncIterable<readonly EventMembers[]> {
-    const { since, until, stream, dataMentions } = checkMembersWindow(window);
+    const { since, until, stream, dataMentions, fromRevision = 0 } = checkMembersWindow(window);
     checkMemberPaths(paths);
     const range = this.open().occurredRange(stream, since, until);
     if (range === undefined) return;
-    let [from] = range;
+    let from = Math.max(range[0], fromRevision);
     const to = range[1];
     // A page per read, as atPositions: no read held open across a yield. Revisions below `to`
     // are immutable, so pages read at different times still make one window.

@@ -133,6 +133,13 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
     expect(pages.flat()).toEqual(expected);
     expect(expected).toHaveLength(2390);
     expect(expected[4]).toMatchObject({ data: [null, null, [14, { y: 'z' }], null, null], metadata: [at(140), 'r14', { keyId: 'k', i: 14 }, null] });
+    // From a revision on: a reader resuming, over a page boundary and past the window's end.
+    for (const fromRevision of [0, 9, 1234, 2389, 2400, 9999]) {
+      const resumed: unknown[] = [];
+      for await (const page of read({ ...window, fromRevision }, paths)) resumed.push(...page);
+      expect(resumed, `from ${fromRevision}`).toEqual(expected.filter((m) => m.revision >= fromRevision));
+    }
+    await expect(collect(read({ ...window, fromRevision: -1 }, paths))).rejects.toThrow(RangeError);
     await expect(collect(read({ since: at(0) } as never, paths))).rejects.toThrow(TypeError);
     await expect(collect(read({ stream: a }, { data: [[]], metadata: [] }))).rejects.toThrow(TypeError);
   });
