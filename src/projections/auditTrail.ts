@@ -222,7 +222,8 @@ export class AuditTrail implements Projection {
  *  undefined when the event is no trace of a request (a signed checkpoint). */
 export const recordKeyOf = (event: RecordedEvent): string | undefined => (isTraced(event) ? traceKeyOf(traceOf(event)) : undefined);
 
-const traceKeyOf = (trace: AuditTrace): string | undefined => {
+/** Which record a trace belongs to (recordKeyOf, for a trace); undefined for no record's. */
+export const traceKeyOf = (trace: AuditTrace): string | undefined => {
   if (!isTraced(trace)) return undefined;
   const id = trace.requestId ?? (trace.stream.startsWith('audit-') ? str(trace.data['requestId']) : undefined);
   return id === undefined ? `event:${trace.id}` : `request:${id}`;

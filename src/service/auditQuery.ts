@@ -28,7 +28,7 @@
 // key's lifecycle, rare in a day) is then read whole.
 import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
 import { MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditTrace } from '../projections/auditTrace.js';
-import { AuditTrail, type AuditEntry } from '../projections/auditTrail.js';
+import { AuditTrail, traceKeyOf, type AuditEntry } from '../projections/auditTrail.js';
 import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
@@ -36,11 +36,54 @@ export const queryAudit = async (store: EventStore, filter: AuditFilter): Promis
   const trail = new AuditTrail();
   const candidates = await candidatesOf(store, filter);
   if (candidates === undefined) for await (const event of store.readAll()) trail.apply(event);
-  else for (const trace of candidates) trail.applyTrace(trace);
+  else for (const trace of candidates.traces) trail.applyTrace(trace);
   const matches = auditMatcher(filter);
   const out: AuditEntry[] = [];
   for (const entry of trail.entries()) if (matches(entry)) out.push(entry);
   return out;
+};
+
+/**
+ * Up to `limit` of the records queryAudit answers, the first after log position `after` (by
+ * their first event's), and whether more follow. For a key or an alias, only as much of its
+ * streams is read as the page needs (candidatesOf's bounds), reading further while filters
+ * turn records away; a page of a key used a million times costs what a page of a new key does.
+ * Any other question is answered whole and cut.
+ */
+export const queryAuditPage = async (
+  store: EventStore,
+  filter: AuditFilter,
+  page: {
+    readonly after?: number | undefined;
+    readonly limit: number;
+    /** How many events each long stream is read for at first (default 4 × (limit + 1), at least 256); more are read as needed. */
+    readonly firstCap?: number;
+  },
+): Promise<{ entries: AuditEntry[]; more: boolean }> => {
+  const after = page.after ?? 0;
+  const { limit } = page;
+  if (filter.keyArn === undefined && filter.aliasArn === undefined) {
+    const all = await queryAudit(store, filter);
+    const rest = all.filter((e) => e.position > after);
+    return { entries: rest.slice(0, limit), more: rest.length > limit };
+  }
+  const matches = auditMatcher(filter);
+  for (let cap = page.firstCap ?? Math.max(4 * (limit + 1), 256); ; cap *= 4) {
+    const candidates = await candidatesOf(store, filter, { after, cap });
+    if (candidates === undefined) throw new Error('a key or alias always narrows the log');
+    const { traces, complete } = candidates;
+    const trail = new AuditTrail();
+    for (const trace of traces) trail.applyTrace(trace);
+    const entries: AuditEntry[] = [];
+    // In position order: past `complete`, a record may not be whole yet.
+    for (const entry of trail.entries()) {
+      if (entry.position > complete) break;
+      if (entry.position <= after || !matches(entry)) continue;
+      entries.push(entry);
+      if (entries.length > limit) return { entries: entries.slice(0, limit), more: true };
+    }
+    if (complete === Number.POSITIVE_INFINITY) return { entries, more: false };
+  }
 };
 
 /** One UTC day (yyyy-mm-dd) as the filter's half-open time window. */
@@ -83,16 +126,25 @@ const eventAt = async (store: EventStore, position: number): Promise<RecordedEve
 };
 
 /**
- * The traces of one stream's events in the window: from picked members where the store can,
- * each event of a type outside MEMBER_TYPES then read whole; else from whole events.
+ * The traces of one stream's events in the window (all of them, dated or not, when it has no
+ * bounds), from `fromRevision` on: from picked members where the store can, each event of a
+ * type outside MEMBER_TYPES then read whole; else from whole events.
  */
-async function* tracesOccurred(store: EventStore, window: Window, stream: string, strings: Strings, dataMentions?: string): AsyncIterable<readonly AuditTrace[]> {
+async function* tracesOccurred(
+  store: EventStore,
+  window: Window,
+  stream: string,
+  strings: Strings,
+  fromRevision: number,
+  dataMentions?: string,
+): AsyncIterable<readonly AuditTrace[]> {
   if (store.readOccurredMembers === undefined) {
-    yield* tracesOf(store.readOccurred({ ...window, stream }));
+    const events = window.since === undefined && window.until === undefined ? store.readStream(stream, { from: fromRevision }) : store.readOccurred({ ...window, stream });
+    for await (const e of events) if (e.revision >= fromRevision) yield [traceOf(e)];
     return;
   }
   // A page at a time: a yield per event would cost a promise per event.
-  const pages = store.readOccurredMembers({ ...window, stream, ...(dataMentions !== undefined ? { dataMentions } : {}) }, TRACE_MEMBERS);
+  const pages = store.readOccurredMembers({ ...window, stream, fromRevision, ...(dataMentions !== undefined ? { dataMentions } : {}) }, TRACE_MEMBERS);
   for await (const page of pages) {
     const traces: AuditTrace[] = [];
     for (const members of page) {
@@ -112,24 +164,82 @@ async function* tracesOf(events: AsyncIterable<RecordedEvent>): AsyncIterable<re
   for await (const e of events) yield [traceOf(e)];
 }
 
+/** How much of the log a page of records reads (queryAuditPage). */
+interface Bounds {
+  /** The page's records start after this log position (their first event's). */
+  readonly after: number;
+  /** At most this many events are read of each stream that can be long (a key's, a day's). */
+  readonly cap: number;
+}
+
+interface Candidates {
+  /** In position order. */
+  readonly traces: AuditTrace[];
+  /** Every record whose first event is at or before this position is whole; Infinity when no read was cut short. */
+  readonly complete: number;
+}
+
 /**
  * The traces of the events that can make up the matching records, in position order; undefined
  * when the filter does not narrow the log (no key, alias or time), so the whole log it is.
+ *
+ * With `bounds` (a key's or an alias's records), each long stream is read from the cursor on
+ * and only so far: from the revision before its first event after `bounds.after` (so that a
+ * request whose events straddle the cursor is seen to start before it), up to `bounds.cap`
+ * events. A stream cut short leaves its last request possibly unfinished: `complete` is then
+ * the position before that request's first event read. Every other request is whole, since a
+ * request's events in one stream are one append (consecutive revisions) and the one request
+ * that writes to two streams, a ReEncrypt, is completed by its request id.
  */
-const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<AuditTrace[] | undefined> => {
+const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bounds): Promise<Candidates | undefined> => {
   const window = windowOf(filter);
   if (filter.keyArn === undefined && filter.aliasArn === undefined && window === undefined) return undefined;
   // What each read found, in position order; merged (and rid of what two reads both found) at the end.
   const found: AuditTrace[] = [];
+  let complete = Number.POSITIVE_INFINITY;
   const take = async (pages: AsyncIterable<readonly AuditTrace[]>, keep?: (t: AuditTrace) => boolean): Promise<void> => {
     for await (const page of pages) for (const t of page) if (keep === undefined || keep(t)) found.push(t);
   };
   const strings = new Strings();
-  /** A stream's traces in the window; with `mentioning`, those of events whose data does not hold it may be left out. */
-  const streamIn = (stream: string, mentioning?: string) =>
-    window === undefined ? tracesOf(store.readStream(stream)) : tracesOccurred(store, window, stream, strings, mentioning);
   const { heads } = await store.streamHeads();
+  const headOf = new Map(heads.map((h) => [h.stream, h]));
   const streams = heads.map((h) => h.stream);
+  /**
+   * A stream's traces in the window (all of it when there is none) — within `bounds`, if any;
+   * with `mentioning`, those of events whose data does not hold it may be left out.
+   */
+  const takeStream = async (stream: string, mentioning?: string, keep?: (t: AuditTrace) => boolean): Promise<void> => {
+    const head = headOf.get(stream);
+    if (head === undefined) return;
+    let from = 0;
+    if (bounds !== undefined) {
+      // Nothing after the cursor: no record of the page has an event here.
+      if (head.position <= bounds.after) return;
+      const first = await firstAfter(store, stream, head.revision, bounds.after);
+      // Nothing before the point where another stream was cut short: no whole record of the page has an event here.
+      if (first.position > complete) return;
+      from = Math.max(0, first.revision - 1);
+    }
+    const pages = tracesOccurred(store, window ?? {}, stream, strings, from, mentioning);
+    if (bounds === undefined) return take(pages, keep);
+    let read = 0;
+    // The request of the last event read, and the position of its first event read.
+    let lastRequest: string | undefined;
+    let lastRequestFrom = 0;
+    for await (const page of pages) {
+      for (const t of page) {
+        if (keep === undefined || keep(t)) found.push(t);
+        const request = traceKeyOf(t);
+        if (request === undefined || request !== lastRequest) lastRequestFrom = t.position;
+        lastRequest = request;
+        read++;
+      }
+      if (read >= bounds.cap) {
+        complete = Math.min(complete, lastRequestFrom - 1);
+        return;
+      }
+    }
+  };
   const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
 
   if (filter.keyArn === undefined && filter.aliasArn === undefined) {
@@ -138,15 +248,15 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
     // members its records need where the store can.
     for (const stream of streams) {
       if (stream.startsWith('alias-') || (stream.startsWith('audit-') && !auditDayMeets(stream, window))) continue;
-      await take(streamIn(stream));
+      await takeStream(stream);
     }
   }
   if (filter.keyArn !== undefined) {
     const keyArn = filter.keyArn;
-    await take(streamIn(`key-${keyArn}`));
+    await takeStream(`key-${keyArn}`);
     // A day stream records every key's requests: the store may pass over those whose data
     // does not name this key (most of them), and the filter decides.
-    for (const stream of auditStreams) await take(streamIn(stream, keyArn), (t) => resourcesOf(t).includes(keyArn));
+    for (const stream of auditStreams) await takeStream(stream, keyArn, (t) => resourcesOf(t).includes(keyArn));
   }
   const aliasPrefix = `alias-${scopePrefix(filter.keyArn ?? filter.aliasArn ?? '')}alias/`;
   // Alias streams are read whole: an alias event's record names the key the alias pointed to
@@ -161,8 +271,8 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
       const target = e.data['targetKeyId'];
       if (typeof target === 'string') targets.add(`${keyPrefix}${target}`);
     }
-    for (const keyArn of targets) await take(streamIn(`key-${keyArn}`));
-    for (const stream of auditStreams) await take(streamIn(stream));
+    for (const keyArn of targets) await takeStream(`key-${keyArn}`);
+    for (const stream of auditStreams) await takeStream(stream);
   }
 
   // Complete the requests that can span streams with the events they left elsewhere.
@@ -176,7 +286,23 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter): Promise<Aud
   // An event read twice (by its stream and by its request) gives two traces that read alike:
   // either will do.
   found.sort((a, b) => a.position - b.position);
-  return found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position);
+  return { traces: found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position), complete };
+};
+
+/** The first event of `stream` (revisions 0..head) after log position `after`: its revision and position (head + 1 and Infinity if none). */
+const firstAfter = async (store: EventStore, stream: string, head: number, after: number): Promise<{ revision: number; position: number }> => {
+  const positionAt = async (revision: number): Promise<number> => {
+    for await (const e of store.readStream(stream, { from: revision, limit: 1 })) return e.position;
+    return Number.POSITIVE_INFINITY;
+  };
+  let low = 0;
+  let high = head + 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((await positionAt(mid)) > after) high = mid;
+    else low = mid + 1;
+  }
+  return { revision: low, position: low > head ? Number.POSITIVE_INFINITY : await positionAt(low) };
 };
 
 const resourcesOf = (t: AuditTrace): readonly unknown[] => {

@@ -16,9 +16,11 @@ export interface Sorted<T> {
   readonly item: T;
 }
 
-const encode = (listing: string, sortKey: string): string => Buffer.from(`${listing}\n${sortKey}`).toString('base64url');
+/** The marker of a page that ended on `sortKey` in `listing`. */
+export const encode = (listing: string, sortKey: string): string => Buffer.from(`${listing}\n${sortKey}`).toString('base64url');
 
-const decode = (listing: string, marker: string): string => {
+/** The sort key a marker of `listing` names; InvalidMarkerException for any other marker. */
+export const decode = (listing: string, marker: string): string => {
   const text = Buffer.from(marker, 'base64url').toString();
   const cut = text.indexOf('\n');
   if (cut < 0 || text.slice(0, cut) !== listing || encode(listing, text.slice(cut + 1)) !== marker) {

@@ -224,7 +224,8 @@ export interface EventStore {
   /**
    * Optional: readOccurred of one stream, a page at a time, each event with only the members
    * `paths` name — for a reader that needs a few members of many events (the audit of a busy
-   * key): only the members picked outlive the read, and SQLite hands out no chain links.
+   * key): only the members picked outlive the read, and SQLite hands out no chain links. With
+   * neither `since` nor `until`, every event of the stream, with an occurredAt or without.
    */
   readOccurredMembers?(window: MembersWindow, paths: MemberPaths): AsyncIterable<readonly EventMembers[]>;
   /**

@@ -145,7 +145,8 @@ export class MemoryEventStore implements EventStore {
     const mentioned = window.dataMentions === undefined ? undefined : JSON.stringify(window.dataMentions);
     let page: EventMembers[] = [];
     const fromRevision = window.fromRevision ?? 0;
-    for await (const event of this.readOccurred(window)) {
+    const unbounded = window.since === undefined && window.until === undefined;
+    for await (const event of unbounded ? this.readStream(window.stream) : this.readOccurred(window)) {
       if (event.revision < fromRevision) continue;
       if (mentioned !== undefined && !this.rows[event.position - 1]!.data.includes(mentioned)) continue;
       page.push(pickMembers(event, paths));

@@ -1,15 +1,16 @@
-// The audit trail over HTTP: `keyledger audit`'s filter, answered by the same queryAudit
-// (../auditQuery.ts) and handed out a page at a time. Records are in log order of each request's
-// first event — queryAudit's promise — so a page boundary is a log position.
+// The audit trail over HTTP: `keyledger audit`'s filter, answered by the same query
+// (../auditQuery.ts) a page at a time. Records are in log order of each request's first event —
+// queryAudit's promise — so a page boundary is a log position, and the next page is read from it.
 //
 // A page is computed where the server says (AuditPages): on the server, a thread of its own
 // (auditThread.ts), off the event loop that answers KMS requests; else here.
 import type { AuditFilter } from '../../projections/auditFilter.js';
+import type { AuditEntry } from '../../projections/auditTrail.js';
 import type { EventStore } from '../../store/eventStore.js';
-import { queryAudit } from '../auditQuery.js';
+import { queryAuditPage } from '../auditQuery.js';
 import type { RequestContext } from '../shapes.js';
 import type { AdminInput, AdminOutput, PageInput } from './adminShapes.js';
-import { pageOf } from './paging.js';
+import { pageFrom } from './paging.js';
 import { filterReference, namedAlias, namedKey } from './references.js';
 
 /** Who computes a page of audit records: auditPage on some store, in some thread. */
@@ -30,9 +31,12 @@ export const auditFilterOf = (input: AdminInput<'LookupAuditEvents'>, request: R
   ...(input.Until !== undefined ? { until: input.Until } : {}),
 });
 
-/** One page of the records matching `filter`. */
+/** One page of the records matching `filter`: read from where the previous page ended (queryAuditPage). */
 export const auditPage = async (store: EventStore, filter: AuditFilter, input: PageInput): Promise<AdminOutput<'LookupAuditEvents'>> => {
-  const page = pageOf('LookupAuditEvents', filter, await queryAudit(store, filter), (e) => e.position, input);
+  const page = await pageFrom('LookupAuditEvents', filter, (e: AuditEntry) => e.position, input, async (after, limit) => {
+    const { entries, more } = await queryAuditPage(store, filter, { after, limit });
+    return { items: entries, more };
+  });
   return { Records: page.items.map((e) => e.record), ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
 };
 

@@ -294,7 +294,8 @@ export class Reader {
 
   /**
    * Up to `limit` events of `stream` from revision `from` (inclusive) to `to` (exclusive), read
-   * as the members `paths` name, of those whose metadata's occurredAt is in [since, until);
+   * as the members `paths` name, of those whose metadata's occurredAt is in [since, until) (all
+   * of them when neither is given);
    * `next` is the revision to read from next. The rows come without their links (no hex to
    * make) and their payloads are parsed here and dropped: V8's JSON.parse of a whole payload is
    * several times faster than SQLite's json_extract of a few members of it (measured on a busy
@@ -311,8 +312,10 @@ export class Reader {
     for (let i = 0; i < rows.length; i++) {
       const [position, revision, id, type, dataText, metadataText] = rows[i]!;
       const metadata = JSON.parse(metadataText) as JsonObject;
-      const at = metadata['occurredAt'];
-      if (typeof at !== 'string' || (since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
+      if (since !== undefined || until !== undefined) {
+        const at = metadata['occurredAt'];
+        if (typeof at !== 'string' || (since !== undefined && at < since) || (until !== undefined && at >= until)) continue;
+      }
       members.push({
         stream,
         revision,

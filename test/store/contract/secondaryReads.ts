@@ -215,6 +215,13 @@ export const secondaryReadContract = (opened: () => OpenedStore): void => {
       const whole = (await collect(store().readOccurred({ since, until, stream: a }))).map((e) => e.data['i']);
       expect(whole).toEqual(exact);
     }
+    // Neither bound: every event of the stream, the undated one too.
+    const every: unknown[] = [];
+    for await (const page of read({ stream: a }, paths)) for (const m of page) every.push(m.data[0]);
+    expect(every).toEqual(events.map((_, i) => i));
+    const fromMiddle: unknown[] = [];
+    for await (const page of read({ stream: a, fromRevision: 1499 }, paths)) for (const m of page) fromMiddle.push(m.data[0]);
+    expect(fromMiddle).toEqual(events.map((_, i) => i).slice(1499));
   });
 };
 
