@@ -3,6 +3,7 @@
 // a stale token is refused with the same KMS error, and it stops when idle or closed and
 // starts again when asked.
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../../src/service/admin/auditLookup.js';
 import { AuditThread } from '../../src/service/admin/auditThread.js';
@@ -87,6 +88,21 @@ describe('the audit thread', () => {
     expect(await thread.page({ keyArn }, { Limit: 5 })).toEqual(once);
     await thread.close();
     await expect(thread.page({ keyArn }, {})).rejects.toThrow('closed');
+  });
+
+  it('close waits for a thread that an idle stop had begun to stop', async () => {
+    const thread = new AuditThread(path, 5);
+    await thread.page({ keyArn }, { Limit: 1 });
+    const internals = thread as unknown as { running: { worker: Worker } | undefined };
+    const worker = internals.running!.worker;
+    let exited = false;
+    worker.once('exit', () => {
+      exited = true;
+    });
+    // The idle stop has begun (the thread is no longer the running one) but has not yet ended.
+    while (internals.running !== undefined) await new Promise((resolve) => setImmediate(resolve));
+    await thread.close();
+    expect(exited).toBe(true);
   });
 
   it('fails a lookup, not the process, when the thread cannot open the file', async () => {
