@@ -16,6 +16,11 @@ import type { FromAuditThread, ToAuditThread } from './auditThread.js';
  * to make one context that has it.
  */
 const collectYoungGeneration = ((): (() => void) => {
+  // V8's flags are the process's, not this thread's: a process started with --expose-gc has
+  // gc here already, and turning the flag off below would take it from every context and
+  // thread the process makes later.
+  const own: unknown = (globalThis as { gc?: unknown }).gc;
+  if (typeof own === 'function') return () => own({ type: 'minor' });
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');
