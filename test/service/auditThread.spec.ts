@@ -2,7 +2,11 @@
 // pages are the pages computed on the main thread, it sees what is committed after it started,
 // a stale token is refused with the same KMS error, and it stops when idle or closed and
 // starts again when asked.
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditPage } from '../../src/service/admin/auditLookup.js';
 import { AuditThread } from '../../src/service/admin/auditThread.js';
@@ -87,6 +91,34 @@ describe('the audit thread', () => {
     expect(await thread.page({ keyArn }, { Limit: 5 })).toEqual(once);
     await thread.close();
     await expect(thread.page({ keyArn }, {})).rejects.toThrow('closed');
+  });
+
+  it('close waits for a thread that an idle stop had begun to stop', async () => {
+    const thread = new AuditThread(path, 5);
+    await thread.page({ keyArn }, { Limit: 1 });
+    const internals = thread as unknown as { running: { worker: Worker } | undefined };
+    const worker = internals.running!.worker;
+    let exited = false;
+    worker.once('exit', () => {
+      exited = true;
+    });
+    // The idle stop has begun (the thread is no longer the running one) but has not yet ended.
+    while (internals.running !== undefined) await new Promise((resolve) => setImmediate(resolve));
+    await thread.close();
+    expect(exited).toBe(true);
+  });
+
+  it('leaves a process started with --expose-gc its gc, in the contexts it makes later', async () => {
+    const script = [
+      "import { runInNewContext } from 'node:vm';",
+      `import { AuditThread } from ${JSON.stringify(pathToFileURL(resolve('src/service/admin/auditThread.ts')).href)};`,
+      `const thread = new AuditThread(${JSON.stringify(path)});`,
+      'await thread.page({}, { Limit: 1 });',
+      'await thread.close();',
+      "process.stdout.write(runInNewContext('typeof gc'));",
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(stdout).toBe('function');
   });
 
   it('fails a lookup, not the process, when the thread cannot open the file', async () => {

@@ -58,6 +58,8 @@ export class AuditThread implements AuditPages {
   private nextId = 0;
   private idle: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Stops begun and not yet done (an idle stop may be under way when close is called). */
+  private readonly stopping = new Set<Promise<void>>();
 
   /** `path`: the data file, as the server's store opened it. */
   constructor(
@@ -89,6 +91,8 @@ export class AuditThread implements AuditPages {
   async close(): Promise<void> {
     this.closed = true;
     await this.stop();
+    // A thread an idle stop began to stop is gone too once close resolves (its connection closed).
+    await Promise.all(this.stopping);
   }
 
   private start(): Running {
@@ -137,12 +141,19 @@ export class AuditThread implements AuditPages {
     this.idle.unref();
   }
 
-  private async stop(): Promise<void> {
+  private stop(): Promise<void> {
     clearTimeout(this.idle);
     this.idle = undefined;
     const running = this.running;
-    if (running === undefined) return;
+    if (running === undefined) return Promise.resolve();
     this.running = undefined;
+    const done = this.stopThread(running);
+    this.stopping.add(done);
+    void done.finally(() => this.stopping.delete(done));
+    return done;
+  }
+
+  private async stopThread(running: Running): Promise<void> {
     const exited = new Promise<void>((resolve) => running.worker.once('exit', () => resolve()));
     running.worker.postMessage({ kind: 'close' } satisfies ToAuditThread);
     // A thread busy with a long page is not waited for.

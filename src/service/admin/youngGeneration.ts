@@ -7,10 +7,15 @@ import { runInNewContext } from 'node:vm';
 
 /**
  * V8's gc() is reached as Jest's leak detector reaches it: the flag is set just long enough to
- * make one context that has it (flags are the process's; no other context gets gc()). A no-op
- * where that is refused.
+ * make one context that has it. Flags are the process's: a context another thread makes in
+ * that instant gets gc() too (harmless: the server makes none). A no-op where that is refused.
  */
 export const collectYoungGeneration = ((): (() => void) => {
+  // V8's flags are the process's, not this thread's: a process started with --expose-gc has
+  // gc here already, and turning the flag off below would take it from every context and
+  // thread the process makes later.
+  const own: unknown = (globalThis as { gc?: unknown }).gc;
+  if (typeof own === 'function') return () => own({ type: 'minor' });
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');

@@ -8,7 +8,7 @@
 // streams that moved in its hour) is read again when the walk reaches it, and must still hash to
 // the authenticated headsDigest — so memory stays O(streams), however long the log.
 import { auditKeyId, verifyAuditSignature } from '../../crypto/auditKey.js';
-import type { EventStore } from '../../store/eventStore.js';
+import type { EventStore, RecordedEvent } from '../../store/eventStore.js';
 import {
   CHECKPOINT_RECORDED,
   CHECKPOINT_STREAM,
@@ -59,6 +59,20 @@ const inauthentic = (
   return undefined;
 };
 
+/**
+ * The checkpoint an event's data holds. Data that is not even JSON (a column edited past the
+ * schema's checks: text that is no JSON object, a blob) is malformed like any other, not a SyntaxError.
+ */
+const checkpointIn = (event: RecordedEvent): ReturnType<typeof parseCheckpoint> => {
+  let data: RecordedEvent['data'];
+  try {
+    data = event.data;
+  } catch {
+    return { malformed: 'its data is not a JSON object' };
+  }
+  return parseCheckpoint(data);
+};
+
 export const readCheckpointLedger = async (store: EventStore, publicKey: Uint8Array, anchor?: CheckpointAnchor): Promise<CheckpointLedger> => {
   const checkpoints: AuthenticCheckpoint[] = [];
   const forged = (revision: number, position: number, why: string): CheckpointLedger => ({
@@ -73,7 +87,7 @@ export const readCheckpointLedger = async (store: EventStore, publicKey: Uint8Ar
       return { checkpoints, forged: problem('missing', CHECKPOINT_STREAM, expected, detail, { position, checkpoint: expected }) };
     }
     if (event.type !== CHECKPOINT_RECORDED) return forged(revision, position, `its type is ${event.type}`);
-    const parsed = parseCheckpoint(event.data);
+    const parsed = checkpointIn(event);
     if ('malformed' in parsed) return forged(revision, position, `malformed (${parsed.malformed})`);
     // A checkpoint can only vouch for events committed before it.
     if (parsed.position >= position) return forged(revision, position, `it covers position ${parsed.position}, not before its own ${position}`);
@@ -100,7 +114,7 @@ export const readCheckpointLedger = async (store: EventStore, publicKey: Uint8Ar
 /** The heads of an authenticated checkpoint, read again; a problem if they changed since. */
 export const headsOf = async (store: EventStore, c: AuthenticCheckpoint): Promise<readonly HeadEntry[] | VerifyProblem> => {
   for await (const event of store.readStream(CHECKPOINT_STREAM, { from: c.sequence, limit: 1 })) {
-    const parsed = event.revision === c.sequence ? parseCheckpoint(event.data) : undefined;
+    const parsed = event.revision === c.sequence ? checkpointIn(event) : undefined;
     if (parsed !== undefined && !('malformed' in parsed) && headsDigest(parsed.heads).toString('hex') === c.headsDigest) return parsed.heads;
   }
   const detail = `checkpoint ${c.sequence} changed while verify was reading the log`;
