@@ -84,7 +84,7 @@ describe('the audit thread', () => {
   });
 
   it('stops when idle and starts again when asked; once closed, it refuses', async () => {
-    const thread = new AuditThread(path, 50);
+    const thread = new AuditThread(path, { idleMs: 50 });
     const once = await thread.page({ keyArn }, { Limit: 5 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((thread as unknown as { running: unknown }).running).toBeUndefined();
@@ -94,7 +94,7 @@ describe('the audit thread', () => {
   });
 
   it('close waits for a thread that an idle stop had begun to stop', async () => {
-    const thread = new AuditThread(path, 5);
+    const thread = new AuditThread(path, { idleMs: 5 });
     await thread.page({ keyArn }, { Limit: 1 });
     const internals = thread as unknown as { running: { worker: Worker } | undefined };
     const worker = internals.running!.worker;
@@ -119,6 +119,44 @@ describe('the audit thread', () => {
     ].join('\n');
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(stdout).toBe('function');
+  });
+
+  it('refuses a page that outgrows its time or the heap with LimitExceededException, and serves the next', async () => {
+    const slow = new AuditThread(path, { deadlineMs: 1 });
+    try {
+      // Started, then given a millisecond for a page of the whole trail: the thread is stopped,
+      // and the lookup right after it (its page refused the same way) goes to a new thread.
+      for (let i = 0; i < 2; i++) {
+        const refusal = await slow.page({}, { Limit: 1000 }).catch((e: unknown) => e);
+        expect(isKmsError(refusal) && refusal.code).toBe('LimitExceededException');
+      }
+    } finally {
+      await slow.close();
+    }
+    const small = new AuditThread(path, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 2 } });
+    try {
+      const refusal = await small.page({}, { Limit: 1000 }).catch((e: unknown) => e);
+      expect(isKmsError(refusal) && refusal.code).toBe('LimitExceededException');
+    } finally {
+      await small.close();
+    }
+    const thread = new AuditThread(path);
+    try {
+      expect((await thread.page({ keyArn }, { Limit: 2 })).Records).toHaveLength(2);
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('refuses lookups beyond eight in flight, and answers the others', async () => {
+    const thread = new AuditThread(path);
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 12 }, () => thread.page({ keyArn }, { Limit: 3 }).then(() => 'answered', (e: unknown) => (isKmsError(e) ? e.code : 'failed'))));
+      expect(outcomes.filter((o) => o === 'answered')).toHaveLength(8);
+      expect(outcomes.filter((o) => o === 'LimitExceededException')).toHaveLength(4);
+    } finally {
+      await thread.close();
+    }
   });
 
   it('fails a lookup, not the process, when the thread cannot open the file', async () => {

@@ -34,10 +34,26 @@ export type FromAuditThread =
  * Measured on the million-event log (docs/benchmarks.md): the hot key's day 72 - 74 ms median
  * on this thread against 117 - 124 ms on the benchmark's main thread, in the same runs.
  */
-export const AUDIT_THREAD_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 192 };
+export const AUDIT_THREAD_LIMITS: ResourceLimits = Object.freeze({ maxYoungGenerationSizeMb: 192, maxOldGenerationSizeMb: 1024 });
 
-/** How long an idle audit thread is kept before it is stopped. */
-const IDLE_MS = 30_000;
+export interface AuditThreadOptions {
+  /** How long an idle thread is kept before it is stopped, giving its memory back (default 5 minutes). */
+  readonly idleMs?: number;
+  /** How long a page may take before the thread is stopped and the page refused (default 30 s). */
+  readonly deadlineMs?: number;
+  /** The thread's heap (default AUDIT_THREAD_LIMITS). */
+  readonly resourceLimits?: ResourceLimits;
+}
+
+/** Lookups waiting on the thread at most; more are refused until some are answered. */
+const MAX_PENDING = 8;
+
+/**
+ * What a page that outgrew the thread is told: a question that reads too much of the log for
+ * one page — no key or alias, and a wide window or none — runs out of time or memory.
+ */
+const tooMuch = (what: string): Error =>
+  kmsError('LimitExceededException', `The audit lookup ${what}; narrow it with key, alias, since or until`);
 
 interface Pending {
   readonly resolve: (output: AdminOutput<'LookupAuditEvents'>) => void;
@@ -61,11 +77,19 @@ export class AuditThread implements AuditPages {
   /** Stops begun and not yet done (an idle stop may be under way when close is called). */
   private readonly stopping = new Set<Promise<void>>();
 
+  private readonly idleMs: number;
+  private readonly deadlineMs: number;
+  private readonly resourceLimits: ResourceLimits;
+
   /** `path`: the data file, as the server's store opened it. */
   constructor(
     private readonly path: string,
-    private readonly idleMs: number = IDLE_MS,
-  ) {}
+    options: AuditThreadOptions = {},
+  ) {
+    this.idleMs = options.idleMs ?? 5 * 60_000;
+    this.deadlineMs = options.deadlineMs ?? 30_000;
+    this.resourceLimits = options.resourceLimits ?? AUDIT_THREAD_LIMITS;
+  }
 
   async page(filter: AuditFilter, page: PageInput): Promise<AdminOutput<'LookupAuditEvents'>> {
     if (this.closed) throw new Error('the audit thread is closed');
@@ -76,8 +100,24 @@ export class AuditThread implements AuditPages {
     try {
       return await new Promise<AdminOutput<'LookupAuditEvents'>>((resolve, reject) => {
         if (running.failure !== undefined) throw running.failure;
+        if (running.pending.size >= MAX_PENDING) throw kmsError('LimitExceededException', 'Too many audit lookups are in flight; try again shortly');
         const id = this.nextId++;
-        running.pending.set(id, { resolve, reject });
+        const deadline = setTimeout(() => {
+          // The page refused, the thread stopped (the others in flight fail with it), and the next lookup starts a new one.
+          const late = running.pending.get(id);
+          if (late === undefined) return;
+          running.pending.delete(id);
+          late.reject(tooMuch(`took longer than ${this.deadlineMs} ms`));
+          // No later lookup is sent to it: the next one starts a new thread.
+          if (this.running === running) this.running = undefined;
+          void running.worker.terminate();
+        }, this.deadlineMs);
+        deadline.unref();
+        const settle = <T>(f: (value: T) => void) => (value: T): void => {
+          clearTimeout(deadline);
+          f(value);
+        };
+        running.pending.set(id, { resolve: settle(resolve), reject: settle(reject) });
         // Alive while a lookup waits on it, as any I/O keeps the process alive; not when idle.
         running.worker.ref();
         running.worker.postMessage({ kind: 'page', id, filter, page } satisfies ToAuditThread);
@@ -97,7 +137,7 @@ export class AuditThread implements AuditPages {
 
   private start(): Running {
     const spec = workerSpecOf('auditThreadWorker', import.meta.url);
-    const options = { workerData: { path: this.path }, resourceLimits: AUDIT_THREAD_LIMITS };
+    const options = { workerData: { path: this.path }, resourceLimits: this.resourceLimits };
     const worker = spec.kind === 'file' ? new Worker(spec.url, options) : new Worker(spec.code, { ...options, eval: true });
     const pending = new Map<number, Pending>();
     let markReady: () => void = () => undefined;
@@ -109,8 +149,8 @@ export class AuditThread implements AuditPages {
     // Heard by whoever awaits it; unhandled only when nobody does.
     ready.catch(() => undefined);
     const running: Running = { worker, ready, pending, failure: undefined };
-    const fail = (why: string): void => {
-      const error = (running.failure ??= new Error(why));
+    const fail = (why: string | Error): void => {
+      const error = (running.failure ??= typeof why === 'string' ? new Error(why) : why);
       markFailed(error);
       for (const p of pending.values()) p.reject(error);
       pending.clear();
@@ -129,7 +169,11 @@ export class AuditThread implements AuditPages {
       else if (message.kind === 'refused') p.reject(kmsError(message.code, message.message));
       else p.reject(new Error(`the audit thread failed: ${message.message}`));
     });
-    worker.on('error', (error) => fail(`the audit thread crashed: ${error.message}`));
+    worker.on('error', (error: unknown) => {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (code === 'ERR_WORKER_OUT_OF_MEMORY') fail(tooMuch('needed more memory than the audit thread may hold'));
+      else fail(`the audit thread crashed: ${error instanceof Error ? error.message : String(error)}`);
+    });
     worker.on('exit', (code) => fail(`the audit thread exited (code ${code})`));
     return running;
   }
