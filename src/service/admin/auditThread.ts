@@ -1,15 +1,18 @@
-// The admin API's audit lookups on a thread of their own. A busy key's day is thousands of
-// records and takes the best part of 100 ms to compute: on the server's main thread that would
-// stall every KMS request behind it. The thread has its own read-only connection (WAL: it reads
-// every committed write, as the main thread does) and its own heap, whose young generation is
-// sized for bulk reads: a day's query allocates ~50 MB, nearly all of it short-lived, and with
-// V8's default young generation it was copied and promoted by four or five scavenges (a fifth
-// of the query's time, or more). The KMS thread keeps the default: its pauses set request latency.
+// The admin API's audit lookups on a thread of their own. A question without a key or an alias
+// is computed whole for every page (queryAuditPage), a busy day of the log in a good part of a
+// second: on the server's main thread that would block the event loop that answers KMS
+// requests. The thread has its own read-only connection (WAL: it reads every committed write, as
+// the main thread does) and its own heap, whose young generation is sized for bulk reads: a
+// busy key's whole day allocates ~50 MB, nearly all of it short-lived, and with V8's default
+// young generation it was copied and promoted by four or five scavenges (a fifth of the query's
+// time, or more). The KMS thread keeps the default: its pauses set request latency.
 //
 // Started on the first lookup, stopped after a spell of idleness (its memory is given back) and
 // at close. Pages are computed one at a time, in order of asking. A refusal (a stale NextToken)
-// comes back as the same KMS error; any other failure, or the thread's exit, fails the
-// lookups in flight with an internal error, and the next lookup starts a new thread.
+// comes back as the same KMS error. A page that outgrows its deadline or the thread's heap is
+// refused with LimitExceededException, and the thread replaced; any other failure, or the
+// thread's exit, fails the lookups in flight with an internal error, and the next lookup starts
+// a new thread.
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { type KmsExceptionName, kmsError } from '../../domain/errors.js';
 import type { AuditFilter } from '../../projections/auditFilter.js';
