@@ -236,7 +236,8 @@ export const auditTrail = (events: Iterable<RecordedEvent>): AuditEntry[] => {
   return [...trail.entries()];
 };
 
-const isTraced = (e: { readonly stream: string; readonly type: string }): boolean =>
+/** Whether an event is any record's: a key's or an alias's, or a request recorded or refused (not a checkpoint). */
+export const isTraced = (e: { readonly stream: string; readonly type: string }): boolean =>
   e.stream.startsWith('key-') || e.stream.startsWith('alias-') || e.type === 'RequestRecorded' || e.type === 'RequestRejected';
 
 /** The parts records share, each built once (frozen: one object is in many records). */

@@ -28,7 +28,7 @@
 // key's lifecycle, rare in a day) is then read whole.
 import { type AuditFilter, auditMatcher } from '../projections/auditFilter.js';
 import { MEMBER_TYPES, Strings, TRACE_MEMBERS, traceOf, traceOfMembers, type AuditTrace } from '../projections/auditTrace.js';
-import { AuditTrail, traceKeyOf, type AuditEntry } from '../projections/auditTrail.js';
+import { AuditTrail, isTraced, traceKeyOf, type AuditEntry } from '../projections/auditTrail.js';
 import type { EventStore, OccurredWindow, RecordedEvent } from '../store/eventStore.js';
 
 /** Every record matching `filter`, oldest first (by the log position of each request's first event). */
@@ -49,7 +49,7 @@ export const queryAudit = async (store: EventStore, filter: AuditFilter): Promis
  * streams is read as the page needs (candidatesOf's bounds), reading further while filters
  * turn records away: a page of a busy key is not a replay of its whole history (on the
  * million-event log, the first page of a key used 396,000 times: 8 s before, ~50 ms now). Any
- * other question is answered whole and cut.
+ * other question reads the log itself from the cursor on, as far as the page needs (logSpan).
  */
 export const queryAuditPage = async (
   store: EventStore,
@@ -63,14 +63,19 @@ export const queryAuditPage = async (
 ): Promise<{ entries: AuditEntry[]; more: boolean }> => {
   const after = page.after ?? 0;
   const { limit } = page;
-  if (filter.keyArn === undefined && filter.aliasArn === undefined) {
-    const all = await queryAudit(store, filter);
-    const rest = all.filter((e) => e.position > after);
-    return { entries: rest.slice(0, limit), more: rest.length > limit };
-  }
   const matches = auditMatcher(filter);
-  for (let cap = page.firstCap ?? Math.max(4 * (limit + 1), 256); ; cap *= 4) {
-    const candidates = await candidatesOf(store, filter, { after, cap });
+  // A key's or an alias's records: from their streams. Any other question's: from the log itself,
+  // in position order, within the positions that can hold its window.
+  const span = filter.keyArn === undefined && filter.aliasArn === undefined ? await logSpan(store, filter, after) : undefined;
+  const firstCap = page.firstCap ?? Math.max(4 * (limit + 1), 256);
+  for (let cap = firstCap; ; cap *= 4) {
+    // A window that the log holds few matches in (a principal's or an operation's day): past a
+    // few rounds, its stream-by-stream reading as members, whole, beats reading the log on.
+    if (span !== undefined && cap > 4 * firstCap && windowOf(filter) !== undefined) {
+      const rest = (await queryAudit(store, filter)).filter((e) => e.position > after);
+      return { entries: rest.slice(0, limit), more: rest.length > limit };
+    }
+    const candidates = span === undefined ? await candidatesOf(store, filter, { after, cap }) : await logCandidates(store, span, cap);
     if (candidates === undefined) throw new Error('a key or alias always narrows the log');
     const { traces, complete } = candidates;
     const trail = new AuditTrail();
@@ -276,18 +281,98 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bou
     for (const stream of auditStreams) await takeStream(stream);
   }
 
-  // Complete the requests that can span streams with the events they left elsewhere.
+  await completeSpanning(store, found);
+  // An event read twice (by its stream and by its request) gives two traces that read alike:
+  // either will do.
+  found.sort((a, b) => a.position - b.position);
+  return { traces: found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position), complete };
+};
+
+/**
+ * How far apart an event's occurredAt and its commit may be: a request reads the clock, then its
+ * events are committed, in log-position order. The store's reads by time assume the same
+ * (readOccurred: five minutes).
+ */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
+/** The positions [from, to) of the log that can hold a question's records, read from the cursor on. */
+interface LogSpan {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * For a question without a key or an alias: the positions its page reads, from the cursor
+ * (inclusive: the previous page's last record is read again whole, and then passed over) to
+ * the end of the log, narrowed to its window. An event committed before the first position
+ * whose occurredAt is at least CLOCK_SLACK_MS before the window (a second wider, as windowOf)
+ * was committed — so occurred — before the window; likewise after its end.
+ */
+const logSpan = async (store: EventStore, filter: AuditFilter, after: number): Promise<LogSpan> => {
+  const window = windowOf(filter);
+  const head = await store.headPosition();
+  const shifted = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+  let from = Math.max(1, after);
+  let to = head + 1;
+  if (window?.since !== undefined) from = Math.max(from, await firstOccurredAt(store, head, shifted(window.since, -CLOCK_SLACK_MS)));
+  if (window?.until !== undefined) to = await firstOccurredAt(store, head, shifted(window.until, CLOCK_SLACK_MS));
+  return { from, to };
+};
+
+/** The first position (1..head) whose event occurred at or after `iso` (head + 1 if none), by binary search; an undated event counts as before. */
+const firstOccurredAt = async (store: EventStore, head: number, iso: string): Promise<number> => {
+  let low = 1;
+  let high = head + 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    let at: unknown;
+    for await (const e of store.readAll({ after: mid - 1, limit: 1 })) at = e.metadata['occurredAt'];
+    if (typeof at === 'string' && at >= iso) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+};
+
+/**
+ * The traces of up to `cap` events of the log from `span.from`, and how far their records are
+ * whole (see candidatesOf): a request's events in one stream are one append, so they are
+ * consecutive in the log too, and a ReEncrypt is completed by its request id.
+ */
+const logCandidates = async (store: EventStore, span: LogSpan, cap: number): Promise<Candidates> => {
+  const found: AuditTrace[] = [];
+  const want = Math.max(0, Math.min(cap, span.to - span.from));
+  let read = 0;
+  let lastRequest: string | undefined;
+  let lastRequestFrom = 0;
+  for await (const e of store.readAll({ after: span.from - 1, limit: want })) {
+    if (e.position >= span.to) break;
+    read++;
+    const trace = isTraced(e) ? traceOf(e) : undefined;
+    if (trace !== undefined) found.push(trace);
+    const request = trace === undefined ? undefined : traceKeyOf(trace);
+    if (request === undefined || request !== lastRequest) lastRequestFrom = e.position;
+    lastRequest = request;
+  }
+  // Fewer than asked: the span (or the log) ended, and every record in it is whole.
+  const complete = read < want || want === span.to - span.from ? Number.POSITIVE_INFINITY : lastRequestFrom - 1;
+  // Alias streams whole, as candidatesOf reads them: an alias event's record names the key the
+  // alias pointed to before, which only its earlier events tell.
+  const { heads } = await store.streamHeads();
+  for (const { stream } of heads) if (stream.startsWith('alias-')) for await (const e of store.readStream(stream)) found.push(traceOf(e));
+  await completeSpanning(store, found);
+  found.sort((a, b) => a.position - b.position);
+  return { traces: found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position), complete };
+};
+
+/** Completes the requests that can span streams with the events they left elsewhere (appended to `found`). */
+const completeSpanning = async (store: EventStore, found: AuditTrace[]): Promise<void> => {
   const spanning = new Set<string>();
   for (const t of found) {
     const id = t.requestId;
     if (id === undefined) continue;
     if (t.operation === 'ReEncrypt' || (t.type === 'RequestRecorded' && t.data['outcome'] === 'Failure')) spanning.add(id);
   }
-  for (const id of spanning) await take(tracesOf(store.readRequest(id)));
-  // An event read twice (by its stream and by its request) gives two traces that read alike:
-  // either will do.
-  found.sort((a, b) => a.position - b.position);
-  return { traces: found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position), complete };
+  for (const id of spanning) for await (const e of store.readRequest(id)) found.push(traceOf(e));
 };
 
 /** The first event of `stream` (revisions 0..head) after log position `after`: its revision and position (head + 1 and Infinity if none). */

@@ -215,9 +215,11 @@ describe('audit query', () => {
           // Another stream between requests, so that positions and revisions part ways.
           await store.append(`key-${keyArn}-other`, [newEvent('KeyTagged', {}, { ...metadata, request: { ...metadata.request, requestId: `other-${i}` } })], 'any');
         }
-        for (const filter of [{ keyArn }, { keyArn, ...auditQueryWindow('2026-01-01') }]) {
+        // A key's records come from its streams, the others' from the log itself (logSpan).
+        const filters: AuditFilter[] = [{ keyArn }, { keyArn, ...auditQueryWindow('2026-01-01') }, {}, auditQueryWindow('2026-01-01'), { principalArn: bob.principalArn, since: '2026-01-01T00:03:00.000Z' }];
+        for (const filter of filters) {
           const whole = await queryAudit(store, filter);
-          expect(whole).toHaveLength(12);
+          expect(whole.length).toBeGreaterThanOrEqual(12);
           expect(whole).toEqual(await fullReplay(store, filter));
           for (const limit of [1, 2, 5]) for (const firstCap of [1, 2, 3, 4]) expect(await allPages(store, filter, limit, firstCap), `${limit}/${firstCap}`).toEqual(whole);
         }
