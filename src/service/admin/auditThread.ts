@@ -1,7 +1,7 @@
-// The admin API's audit lookups on a thread of their own. A question without a key or an alias
-// is computed whole for every page (queryAuditPage), a busy day of the log in a good part of a
-// second: on the server's main thread that would block the event loop that answers KMS
-// requests. The thread has its own read-only connection (WAL: it reads every committed write, as
+// The admin API's audit lookups on a thread of their own. Most pages take a few ms
+// (queryAuditPage reads from where the previous one ended), but some questions read a lot — a
+// filter few records pass, over a busy day or over no window at all — and on the server's main
+// thread that would block the event loop that answers KMS requests. The thread has its own read-only connection (WAL: it reads every committed write, as
 // the main thread does) and its own heap, whose young generation is sized for bulk reads: a
 // busy key's whole day allocates ~50 MB, nearly all of it short-lived, and with V8's default
 // young generation it was copied and promoted by four or five scavenges (a fifth of the query's
