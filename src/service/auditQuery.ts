@@ -353,8 +353,9 @@ const logCandidates = async (store: EventStore, span: LogSpan, cap: number): Pro
     if (request === undefined || request !== lastRequest) lastRequestFrom = e.position;
     lastRequest = request;
   }
-  // Fewer than asked: the span (or the log) ended, and every record in it is whole.
-  const complete = read < want || want === span.to - span.from ? Number.POSITIVE_INFINITY : lastRequestFrom - 1;
+  // Fewer than asked: the span (or the log) ended, and every record in it is whole. A span that
+  // is empty or inverted (a cursor past the log's head) is read whole too: else no round ends.
+  const complete = read < want || want >= span.to - span.from ? Number.POSITIVE_INFINITY : lastRequestFrom - 1;
   // Alias streams whole, as candidatesOf reads them: an alias event's record names the key the
   // alias pointed to before, which only its earlier events tell.
   const { heads } = await store.streamHeads();
