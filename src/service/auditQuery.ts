@@ -103,6 +103,15 @@ const DAY_MS = 86_400_000;
 /** CloudTrail's eventTime is whole seconds: an event up to a second off a bound can still match. */
 const SLACK_MS = 1000;
 
+/**
+ * How long a request may take: from the clock reading that dates its record (its first event's
+ * occurredAt) to the commit of its last event. The store's reads by time assume as much
+ * (readOccurred: five minutes). A ReEncrypt refused by its destination records the refusal
+ * with a later reading of the clock, so the audit log's streams are read this far past a
+ * window's end; and a request's events commit within this of its record's time.
+ */
+const CLOCK_SLACK_MS = 5 * 60_000;
+
 type Window = Pick<OccurredWindow, 'since' | 'until'>;
 
 const windowOf = (filter: AuditFilter): Window | undefined => {
@@ -200,9 +209,13 @@ interface Candidates {
 const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bounds): Promise<Candidates | undefined> => {
   const window = windowOf(filter);
   if (filter.keyArn === undefined && filter.aliasArn === undefined && window === undefined) return undefined;
+  // The audit log's streams, read past the window's end by as long as a request may take.
+  const auditWindow = window?.until === undefined ? window : { ...window, until: new Date(Date.parse(window.until) + CLOCK_SLACK_MS).toISOString() };
   // What each read found, in position order; merged (and rid of what two reads both found) at the end.
   const found: AuditTrace[] = [];
   let complete = Number.POSITIVE_INFINITY;
+  // The earliest time at which a stream was cut short, if one was ('' when undated).
+  let cutAt: string | undefined;
   const take = async (pages: AsyncIterable<readonly AuditTrace[]>, keep?: (t: AuditTrace) => boolean): Promise<void> => {
     for await (const page of pages) for (const t of page) if (keep === undefined || keep(t)) found.push(t);
   };
@@ -215,6 +228,7 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bou
    * with `mentioning`, those of events whose data does not hold it may be left out.
    */
   const takeStream = async (stream: string, mentioning?: string, keep?: (t: AuditTrace) => boolean): Promise<void> => {
+    const within = stream.startsWith('audit-') ? auditWindow : window;
     const head = headOf.get(stream);
     if (head === undefined) return;
     let from = 0;
@@ -226,34 +240,38 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bou
       if (first.position > complete) return;
       from = Math.max(0, first.revision - 1);
     }
-    const pages = tracesOccurred(store, window ?? {}, stream, strings, from, mentioning);
+    const pages = tracesOccurred(store, within ?? {}, stream, strings, from, mentioning);
     if (bounds === undefined) return take(pages, keep);
     let read = 0;
     // The request of the last event read, and the position of its first event read.
     let lastRequest: string | undefined;
     let lastRequestFrom = 0;
+    let lastAt: string | undefined;
     for await (const page of pages) {
       for (const t of page) {
+        // Cut at exactly `cap` events, mid-page too: what is past the cut is read next round.
+        if (read >= bounds.cap) {
+          complete = Math.min(complete, lastRequestFrom - 1);
+          cutAt = cutAt === undefined || lastAt === undefined ? (lastAt ?? '') : lastAt < cutAt ? lastAt : cutAt;
+          return;
+        }
         if (keep === undefined || keep(t)) found.push(t);
         const request = traceKeyOf(t);
         if (request === undefined || request !== lastRequest) lastRequestFrom = t.position;
         lastRequest = request;
+        if (t.occurredAt !== undefined) lastAt = t.occurredAt;
         read++;
-      }
-      if (read >= bounds.cap) {
-        complete = Math.min(complete, lastRequestFrom - 1);
-        return;
       }
     }
   };
-  const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, window));
+  const auditStreams = streams.filter((s) => s.startsWith('audit-') && auditDayMeets(s, auditWindow));
 
   if (filter.keyArn === undefined && filter.aliasArn === undefined) {
     // A window alone: every stream's events in it, but the alias streams' (read whole below)
     // and the audit streams of other days; read stream by stream, so that each is read as the
     // members its records need where the store can.
     for (const stream of streams) {
-      if (stream.startsWith('alias-') || (stream.startsWith('audit-') && !auditDayMeets(stream, window))) continue;
+      if (stream.startsWith('alias-') || (stream.startsWith('audit-') && !auditDayMeets(stream, auditWindow))) continue;
       await takeStream(stream);
     }
   }
@@ -281,19 +299,21 @@ const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bou
     for (const stream of auditStreams) await takeStream(stream);
   }
 
+  // A request that writes to two streams appends to each in turn, and others commit between: a
+  // ReEncrypt's event past a cut may belong to a record whose first event, in a stream not read
+  // here, is before it. Such a record's events all commit within CLOCK_SLACK_MS of its time, so
+  // its first event was committed after the cut's time less that, which is after every event
+  // that occurred before that time less it again: those records, and only those, are whole.
+  if (cutAt !== undefined) {
+    const before = cutAt === '' ? 1 : await firstOccurredAt(store, await store.headPosition(), new Date(Date.parse(cutAt) - 2 * CLOCK_SLACK_MS).toISOString());
+    complete = Math.min(complete, before - 1);
+  }
   await completeSpanning(store, found);
   // An event read twice (by its stream and by its request) gives two traces that read alike:
   // either will do.
   found.sort((a, b) => a.position - b.position);
   return { traces: found.filter((t, i) => i === 0 || found[i - 1]!.position !== t.position), complete };
 };
-
-/**
- * How far apart an event's occurredAt and its commit may be: a request reads the clock, then its
- * events are committed, in log-position order. The store's reads by time assume the same
- * (readOccurred: five minutes).
- */
-const CLOCK_SLACK_MS = 5 * 60_000;
 
 /** The positions [from, to) of the log that can hold a question's records, read from the cursor on. */
 interface LogSpan {
@@ -319,15 +339,24 @@ const logSpan = async (store: EventStore, filter: AuditFilter, after: number): P
   return { from, to };
 };
 
-/** The first position (1..head) whose event occurred at or after `iso` (head + 1 if none), by binary search; an undated event counts as before. */
+/**
+ * The first position (1..head) whose event occurred at or after `iso` (head + 1 if none), by
+ * binary search. An undated event takes the time of the next dated one (the end of the log if
+ * none), so that it can only widen a span read from this position.
+ */
 const firstOccurredAt = async (store: EventStore, head: number, iso: string): Promise<number> => {
+  const atOrAfter = async (position: number): Promise<boolean> => {
+    for await (const e of store.readAll({ after: position - 1 })) {
+      const at = e.metadata['occurredAt'];
+      if (typeof at === 'string') return at >= iso;
+    }
+    return true;
+  };
   let low = 1;
   let high = head + 1;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    let at: unknown;
-    for await (const e of store.readAll({ after: mid - 1, limit: 1 })) at = e.metadata['occurredAt'];
-    if (typeof at === 'string' && at >= iso) high = mid;
+    if (await atOrAfter(mid)) high = mid;
     else low = mid + 1;
   }
   return low;
