@@ -346,11 +346,17 @@ const logSpan = async (store: EventStore, filter: AuditFilter, after: number): P
  */
 const firstOccurredAt = async (store: EventStore, head: number, iso: string): Promise<number> => {
   const atOrAfter = async (position: number): Promise<boolean> => {
-    for await (const e of store.readAll({ after: position - 1 })) {
-      const at = e.metadata['occurredAt'];
-      if (typeof at === 'string') return at >= iso;
+    // One event, as a rule (keyledger dates every event); a run of undated ones a page at a time.
+    for (let after = position - 1, limit = 1; ; limit = 1000) {
+      let read = 0;
+      for await (const e of store.readAll({ after, limit })) {
+        const at = e.metadata['occurredAt'];
+        if (typeof at === 'string') return at >= iso;
+        after = e.position;
+        read++;
+      }
+      if (read < limit) return true;
     }
-    return true;
   };
   let low = 1;
   let high = head + 1;
