@@ -202,9 +202,12 @@ interface Candidates {
  * and only so far: from the revision before its first event after `bounds.after` (so that a
  * request whose events straddle the cursor is seen to start before it), up to `bounds.cap`
  * events. A stream cut short leaves its last request possibly unfinished: `complete` is then
- * the position before that request's first event read. Every other request is whole, since a
- * request's events in one stream are one append (consecutive revisions) and the one request
- * that writes to two streams, a ReEncrypt, is completed by its request id.
+ * at most the position before that request's first event read (a request's events in one stream
+ * are one append, consecutive revisions). And a ReEncrypt, the one request that writes to two
+ * streams, appends to them in turn while others commit: its event past the cut may belong to a
+ * record that starts, in a stream not read, before it. `complete` is then also bounded by time
+ * (below): past that bound a record may lack events; before it, every record is whole, its
+ * ReEncrypt events completed by request id.
  */
 const candidatesOf = async (store: EventStore, filter: AuditFilter, bounds?: Bounds): Promise<Candidates | undefined> => {
   const window = windowOf(filter);
