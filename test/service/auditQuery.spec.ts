@@ -5,66 +5,14 @@
 // the same records, on the memory store (scans) and on SQLite (indexes).
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AuditFilter, matchesAudit } from '../../src/projections/auditFilter.js';
-import { AuditTrail, type AuditEntry } from '../../src/projections/auditTrail.js';
-import { auditQueryWindow, queryAudit, queryAuditPage } from '../../src/service/auditQuery.js';
-import type { EventStore, MemberPaths, MembersWindow } from '../../src/store/eventStore.js';
+import type { AuditFilter } from '../../src/projections/auditFilter.js';
+import { auditQueryWindow, queryAudit } from '../../src/service/auditQuery.js';
+import type { MemberPaths, MembersWindow } from '../../src/store/eventStore.js';
 import { MemoryEventStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { newEvent, tempDir } from '../store/helpers.js';
 import { openHarness, type Harness } from './harness.js';
-
-type Step = (h: Harness, keys: readonly string[]) => Promise<unknown>;
-
-const ACCOUNT = '111122223333';
-const bob = { principalArn: `arn:aws:iam::${ACCOUNT}:user/bob` };
-const plaintext = new Uint8Array([1, 2, 3]);
-
-const steps: fc.Arbitrary<Step>[] = [
-  fc.nat(2).map((k) => async (h, keys) => h.call('Encrypt', { KeyId: keys[k]!, Plaintext: plaintext })),
-  fc.constantFrom('alias/a', 'alias/b').map((a) => async (h) => h.call('Encrypt', { KeyId: a, Plaintext: plaintext }, bob)),
-  fc.tuple(fc.nat(2), fc.nat(2)).map(([s, d]) => async (h, keys) => {
-    const { CiphertextBlob } = await h.call('Encrypt', { KeyId: keys[s]!, Plaintext: plaintext });
-    return h.call('ReEncrypt', { CiphertextBlob, DestinationKeyId: keys[d]! });
-  }),
-  fc.nat(2).map((k) => async (h, keys) => h.call('DescribeKey', { KeyId: keys[k]! }, bob)),
-  fc.nat(2).map((k) => async (h, keys) => h.call('DisableKey', { KeyId: keys[k]! })),
-  fc.nat(2).map((k) => async (h, keys) => h.call('EnableKey', { KeyId: keys[k]! })),
-  fc.nat(2).map((k) => async (h, keys) => h.call('RotateKeyOnDemand', { KeyId: keys[k]! })),
-  fc.nat(2).map((k) => async (h, keys) => h.call('ScheduleKeyDeletion', { KeyId: keys[k]!, PendingWindowInDays: 7 })),
-  fc.tuple(fc.constantFrom('alias/a', 'alias/b'), fc.nat(2)).map(([a, k]) => async (h, keys) => h.call('CreateAlias', { AliasName: a, TargetKeyId: keys[k]! })),
-  fc.tuple(fc.constantFrom('alias/a', 'alias/b'), fc.nat(2)).map(([a, k]) => async (h, keys) => h.call('UpdateAlias', { AliasName: a, TargetKeyId: keys[k]! })),
-  fc.constantFrom('alias/a', 'alias/b').map((a) => async (h) => h.call('DeleteAlias', { AliasName: a })),
-  fc.constant<Step>(async (h) =>
-    h.kms.recordRejected({ requestId: crypto.randomUUID(), at: h.clock.now(), stage: 'authentication', errorCode: 'InvalidSignatureException', accessKeyId: 'AKIABAD' }),
-  ),
-  fc.constant<Step>(async (h) => h.kms.runScheduler()),
-];
-
-/**
- * Every page of `filter`, each read from where the last ended (queryAuditPage), concatenated;
- * with `firstCap`, each long stream is read that few events at a time, so that pages are cut
- * short and read further in every way they can be.
- */
-const allPages = async (store: EventStore, filter: AuditFilter, limit: number, firstCap?: number): Promise<AuditEntry[]> => {
-  const out: AuditEntry[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const { entries, more } = await queryAuditPage(store, filter, { after, limit, ...(firstCap !== undefined ? { firstCap } : {}) });
-    expect(entries.length).toBeLessThanOrEqual(limit);
-    if (more) expect(entries).toHaveLength(limit);
-    out.push(...entries);
-    if (!more) return out;
-    after = entries.at(-1)!.position;
-  }
-};
-
-/** The reference: a replay of the whole log, filtered. */
-const fullReplay = async (store: EventStore, filter: AuditFilter): Promise<AuditEntry[]> => {
-  const trail = new AuditTrail();
-  for await (const e of store.readAll()) trail.apply(e);
-  return [...trail.entries()].filter((e) => matchesAudit(filter, e));
-};
+import { ACCOUNT, allPages, bob, fullReplay, plaintext, steps, type Step } from './auditPages.js';
 
 const filtersFor = (keys: readonly string[], start: number, end: number, cut: number): AuditFilter[] => {
   const arn = (id: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${id}`;

@@ -2,33 +2,15 @@
 // (auditQuery.ts): a ReEncrypt's two KeyUsed events are two appends (its source's, then its
 // destination's), and other requests commit between them; and an undated event in the log.
 import { afterAll, describe, expect, it } from 'vitest';
-import { type AuditFilter, matchesAudit } from '../../src/projections/auditFilter.js';
-import { AuditTrail, type AuditEntry } from '../../src/projections/auditTrail.js';
 import { auditPage } from '../../src/service/admin/auditLookup.js';
 import { queryAudit, queryAuditPage } from '../../src/service/auditQuery.js';
-import type { EventStore } from '../../src/store/eventStore.js';
 import { MemoryEventStore } from '../../src/store/memoryStore.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqliteStore.js';
 import { newEvent, tempDir } from '../store/helpers.js';
 import { openHarness } from './harness.js';
+import { allPages, fullReplay } from './auditPages.js';
 
 const ACCOUNT = '111122223333';
-const fullReplay = async (store: EventStore, filter: AuditFilter): Promise<AuditEntry[]> => {
-  const trail = new AuditTrail();
-  for await (const e of store.readAll()) trail.apply(e);
-  return [...trail.entries()].filter((e) => matchesAudit(filter, e));
-};
-const allPages = async (store: EventStore, filter: AuditFilter, limit: number, firstCap?: number): Promise<AuditEntry[]> => {
-  const out: AuditEntry[] = [];
-  let after: number | undefined;
-  for (;;) {
-    const { entries, more } = await queryAuditPage(store, filter, { after, limit, ...(firstCap !== undefined ? { firstCap } : {}) });
-    out.push(...entries);
-    if (!more) return out;
-    after = entries.at(-1)!.position;
-  }
-};
-
 const use = (requestId: string, operation: string, minute: number) =>
   newEvent('KeyUsed', { algorithm: 'SYMMETRIC_DEFAULT' }, {
     occurredAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),

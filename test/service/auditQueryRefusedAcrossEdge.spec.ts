@@ -5,11 +5,9 @@
 // past it is not read, and its record — which names the destination only in that event — is
 // left out of queryAudit, though a full replay has it.
 import { expect, it } from 'vitest';
-import { matchesAudit, type AuditFilter } from '../../src/projections/auditFilter.js';
-import { AuditTrail } from '../../src/projections/auditTrail.js';
 import { auditQueryWindow, queryAudit, queryAuditPage } from '../../src/service/auditQuery.js';
-import type { EventStore } from '../../src/store/eventStore.js';
 import { openHarness, TestClock } from './harness.js';
+import { fullReplay } from './auditPages.js';
 
 class Creeping extends TestClock {
   step = 0;
@@ -19,11 +17,6 @@ class Creeping extends TestClock {
     return t;
   }
 }
-const fullReplay = async (store: EventStore, filter: AuditFilter) => {
-  const trail = new AuditTrail();
-  for await (const e of store.readAll()) trail.apply(e);
-  return [...trail.entries()].filter((e) => matchesAudit(filter, e));
-};
 it('a ReEncrypt refused by its destination across midnight', async () => {
   const clock = new Creeping();
   const h = await openHarness({ clock });
